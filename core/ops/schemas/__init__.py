@@ -1,0 +1,3 @@
+"""Built-in op schema entries, one module per op family; importing registers them."""
+
+from . import base  # noqa: F401

@@ -1,0 +1,1 @@
+"""Delegates: back ends that run siglite models (numpy reference, CuPy, edge accelerator)."""

@@ -1,0 +1,22 @@
+"""The numpy delegate object."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+from siglite.delegate import Delegate
+
+from .table import KERNELS
+
+
+class NumpyDelegate(Delegate):
+    """Reference CPU kernels written with numpy."""
+
+    name = "numpy"
+    xp = np
+
+    def __init__(self, **options: Any) -> None:
+        from . import kernels  # noqa: F401  (registers every kernel module)
+
+        super().__init__(KERNELS, **options)

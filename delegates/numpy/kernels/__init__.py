@@ -1,0 +1,1 @@
+"""Kernel modules of the numpy delegate, one per op family; importing registers them."""

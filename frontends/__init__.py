@@ -1,0 +1,1 @@
+"""Frontends: converters from other frameworks into siglite models."""
