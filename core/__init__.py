@@ -65,6 +65,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "SignatureRunner": (".runtime", "SignatureRunner"),
     "load_delegate": (".runtime", "load_delegate"),
     "Placement": (".runtime", "Placement"),
+    "Converter": (".converter", "Converter"),
+    "OpsSet": (".converter", "OpsSet"),
+    "Optimize": (".converter", "Optimize"),
 }
 
 

@@ -1,0 +1,102 @@
+"""``sl.Converter``: from a source (saved model, Keras-like model, functions, ONNX, torch) to bytes.
+
+Each ``from_*`` factory asks the frontend registered under that name (plugin hook
+``register_frontends``) for a :class:`siglite.Model`; :meth:`Converter.convert` runs the
+optimisation passes, checks the op sets against ``target_spec.supported_ops`` and writes the
+TFLite flatbuffer.
+"""
+
+from __future__ import annotations
+
+import enum
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+from .errors import ConverterError
+from .ir import Model
+
+
+class OpsSet(enum.Enum):
+    """Which ops a converted model may use (TFLite's ``tf.lite.OpsSet``)."""
+
+    TFLITE_BUILTINS = "TFLITE_BUILTINS"
+    SELECT_TF_OPS = "SELECT_TF_OPS"
+    TFLITE_BUILTINS_INT8 = "TFLITE_BUILTINS_INT8"
+
+
+class Optimize(enum.Enum):
+    """Optimisation flags (``tf.lite.Optimize``); siglite currently accepts and records them."""
+
+    DEFAULT = "DEFAULT"
+
+
+@dataclass
+class TargetSpec:
+    """What the converted model may use."""
+
+    supported_ops: set[OpsSet] = field(default_factory=lambda: {OpsSet.TFLITE_BUILTINS})
+    supported_types: set[Any] = field(default_factory=set)
+
+
+def _frontend(name: str) -> Callable[..., Model]:
+    from .plugins import registry
+
+    frontends = registry().frontends
+    if name not in frontends:
+        known = ", ".join(sorted(frontends)) or "none"
+        raise ConverterError(f"no frontend named {name!r} is installed (installed: {known})")
+    return frontends[name]
+
+
+class Converter:
+    """Converts a siglite :class:`Model` produced by a frontend into TFLite bytes."""
+
+    def __init__(self, model: Model) -> None:
+        self._model = model
+        self.target_spec = TargetSpec()
+        self.allow_custom_ops = False
+        self.optimizations: set[Optimize] = set()
+        self.exclude_conversion_metadata = False
+
+    @classmethod
+    def from_frontend(cls, name: str, *args: Any, **kwargs: Any) -> Converter:
+        """Convert with the frontend registered under ``name``."""
+        return cls(_frontend(name)(*args, **kwargs))
+
+    @classmethod
+    def from_saved_model(cls, saved_model_dir: Any, signature_keys: Any = None) -> Converter:
+        return cls.from_frontend("saved_model", saved_model_dir, signature_keys=signature_keys)
+
+    @classmethod
+    def from_keras_model(cls, model: Any) -> Converter:
+        return cls.from_frontend("keras", model)
+
+    @classmethod
+    def from_concrete_functions(cls, funcs: Any, trackable_obj: Any = None) -> Converter:
+        return cls.from_frontend("concrete_functions", funcs, trackable_obj=trackable_obj)
+
+    @classmethod
+    def from_onnx(cls, model: Any, signature_key: str = "serving_default", **options: Any):
+        return cls.from_frontend("onnx", model, signature_key=signature_key, **options)
+
+    @classmethod
+    def from_torch(cls, module: Any, sample_args: Any = None, **options: Any) -> Converter:
+        return cls.from_frontend("torch", module, sample_args, **options)
+
+    @classmethod
+    def from_model(cls, model: Model) -> Converter:
+        """Start from an IR model built directly (e.g. with :class:`siglite.ModelBuilder`)."""
+        return cls(model)
+
+    def convert_model(self) -> Model:
+        """The optimised, op-set-checked IR model (what :meth:`convert` writes)."""
+        from .conversion import finalize
+
+        return finalize(self._model, self)
+
+    def convert(self) -> bytes:
+        """The TFLite flatbuffer bytes."""
+        from .format import write_model
+
+        return write_model(self.convert_model())
