@@ -122,6 +122,8 @@ def _collect(
 def _load_one(pm: pluggy.PluginManager, reg: Registry, name: str, loader: Any) -> None:
     try:
         plugin = loader()
+        if pm.is_registered(plugin):
+            return  # the same module reached twice (e.g. a built-in also exposed as an entry point)
         dist, version = _dist_of(plugin.__name__)
         staged = Registry()
         _collect(pm, staged, plugin, name, dist, version)
