@@ -1,0 +1,74 @@
+"""Float 2-D pooling with TFLite semantics: AVERAGE_POOL_2D and MAX_POOL_2D on NHWC.
+
+Padded positions never take part: the average divides by the number of real elements under
+the window, and the maximum ignores the padding.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..table import KERNELS
+from .activations import apply_activation
+from .conv import axis_padding, pad_nhwc, tap
+from .xp import array_module
+
+
+def _window_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: int):
+    """How many real (unpadded) input positions each output window covers on one axis."""
+    start = xp.arange(out) * stride - pad
+    return xp.minimum(start + kernel, size) - xp.maximum(start, 0)
+
+
+def _pool(x, reduce, fill, padding, stride_w, stride_h, filter_width, filter_height):
+    _, h, w, _ = x.shape
+    oh, ph0, ph1 = axis_padding(h, filter_height, stride_h, 1, padding)
+    ow, pw0, pw1 = axis_padding(w, filter_width, stride_w, 1, padding)
+    xpad = pad_nhwc(x, (ph0, ph1), (pw0, pw1), fill)
+    acc = None
+    for i in range(filter_height):
+        for j in range(filter_width):
+            v = tap(xpad, i, j, (oh, ow), (stride_h, stride_w), (1, 1))
+            acc = v.copy() if acc is None else reduce(acc, v, out=acc)
+    return acc, (h, w), (oh, ow), (ph0, pw0)
+
+
+@KERNELS.register("AVERAGE_POOL_2D", dtypes=("float32",))
+def average_pool_2d(
+    x,
+    *,
+    padding="SAME",
+    stride_w=1,
+    stride_h=1,
+    filter_width=1,
+    filter_height=1,
+    fused_activation="NONE",
+):
+    """Mean over each window's real elements."""
+    xp = array_module(x)
+    total, (h, w), (oh, ow), (ph, pw) = _pool(
+        x, xp.add, 0.0, padding, stride_w, stride_h, filter_width, filter_height
+    )
+    counts_h = _window_counts(xp, h, oh, ph, filter_height, stride_h)
+    counts_w = _window_counts(xp, w, ow, pw, filter_width, stride_w)
+    counts = (counts_h[:, None] * counts_w[None, :]).astype(x.dtype)
+    return apply_activation(total / counts[None, :, :, None], fused_activation)
+
+
+@KERNELS.register("MAX_POOL_2D", dtypes=("float32",))
+def max_pool_2d(
+    x,
+    *,
+    padding="SAME",
+    stride_w=1,
+    stride_h=1,
+    filter_width=1,
+    filter_height=1,
+    fused_activation="NONE",
+):
+    """Maximum over each window's real elements."""
+    xp = array_module(x)
+    out, *_ = _pool(
+        x, xp.maximum, -xp.inf, padding, stride_w, stride_h, filter_width, filter_height
+    )
+    return apply_activation(out, fused_activation)
