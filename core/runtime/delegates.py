@@ -1,0 +1,53 @@
+"""Finding delegates by name in the plugin registry and ordering them for an interpreter."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from ..delegate import Delegate
+from ..errors import DelegateError
+
+
+def _available() -> dict[str, Any]:
+    from ..plugins import registry
+
+    return registry().delegates
+
+
+def load_delegate(name: str, options: dict[str, Any] | None = None) -> Delegate:
+    """Create the delegate registered as ``name`` with ``options`` (LiteRT's
+    ``load_delegate`` takes a library path; siglite delegates are plugins found by name)."""
+    factories = _available()
+    if not isinstance(name, str) or name not in factories:
+        known = ", ".join(sorted(factories)) or "none"
+        raise DelegateError(f"no delegate named {name!r}; available delegates: {known}")
+    try:
+        delegate = factories[name](**dict(options or {}))
+    except DelegateError:
+        raise
+    except Exception as exc:
+        raise DelegateError(f"delegate {name!r} could not be created: {exc}") from exc
+    if not isinstance(delegate, Delegate):
+        raise DelegateError(f"delegate {name!r} did not create a siglite Delegate")
+    return delegate
+
+
+def resolve_delegates(
+    experimental_delegates: Sequence[Any] | None, delegates: Sequence[Any] | None
+) -> list[Delegate]:
+    """Delegates in priority order: ``experimental_delegates``, then ``delegates`` (names or
+    objects), then the numpy delegate, which is always last."""
+    out: list[Delegate] = []
+    for item in list(experimental_delegates or []) + list(delegates or []):
+        if isinstance(item, str):
+            item = load_delegate(item)
+        if not isinstance(item, Delegate):
+            raise DelegateError(
+                f"expected a delegate name or a siglite Delegate, got {type(item).__name__}"
+            )
+        out.append(item)
+    numpy_delegates = [d for d in out if d.name == "numpy"]
+    out = [d for d in out if d.name != "numpy"]
+    out.append(numpy_delegates[0] if numpy_delegates else load_delegate("numpy"))
+    return out

@@ -1,0 +1,120 @@
+"""Running a flat plan: tensor values of one subgraph and the walk over its steps.
+
+Statically shaped tensors live in views of one planned arena; a kernel's result is copied into
+its output's view when the shapes match. Anything else (unknown shapes, strings, resource
+handles, a result whose shape differs from the plan) is dynamic: the value is kept as computed,
+copied first when it is a view into the arena (whose memory is reused by later tensors).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from ..errors import ExecutionError
+from ..ir import Tensor
+from .arena import new_arena
+from .plan import MemoryPlan, Program, Step
+
+
+class ExecState:
+    """The tensor values of one subgraph under one memory plan."""
+
+    def __init__(
+        self, program: Program, plan: MemoryPlan, variables: dict[int, np.ndarray]
+    ) -> None:
+        self.plan = plan
+        self.arena = new_arena(plan.arena_bytes)
+        tensors = program.tensors
+        self.views: list[np.ndarray | None] = [None] * len(tensors)
+        for i, offset in plan.offsets.items():
+            dt = tensors[i].dtype.numpy
+            shape = plan.shapes[i]
+            nbytes = dt.itemsize * int(np.prod(shape, dtype=np.int64))
+            self.views[i] = self.arena[offset : offset + nbytes].view(dt).reshape(shape)
+        self.values: list[Any] = list(self.views)
+        for i in program.constants:
+            self.values[i] = tensors[i].data
+        for i, arr in variables.items():
+            self.values[i] = arr
+
+    def store(self, index: int, value: Any, tensor: Tensor) -> None:
+        """Write a computed (or fed) value of tensor ``index``."""
+        value = to_host(value)
+        view = self.views[index]
+        if view is not None and view.shape == value.shape:
+            np.copyto(view, value, casting="unsafe")
+            self.values[index] = view
+        else:
+            self.values[index] = own(value, tensor, self.arena)
+
+
+def to_host(value: Any) -> np.ndarray:
+    """A numpy array for a kernel result (device arrays are copied to the host)."""
+    if isinstance(value, np.ndarray):
+        return value
+    if type(value).__module__.startswith("cupy"):
+        return value.get()
+    return np.asarray(value)
+
+
+def own(value: np.ndarray, tensor: Tensor, arena: np.ndarray) -> np.ndarray:
+    """``value`` with the tensor's dtype, not sharing memory with the arena."""
+    target = tensor.dtype._numpy
+    if target is np.object_:
+        if value.dtype != object:
+            value = _to_object(value)
+        return value
+    if target is not None and value.dtype != target:
+        return value.astype(target)
+    if arena.size and np.may_share_memory(value, arena):
+        return value.copy()
+    return value
+
+
+def _to_object(value: np.ndarray) -> np.ndarray:
+    out = np.empty(value.shape, dtype=object)
+    flat = value.reshape(-1).tolist()
+    out.reshape(-1)[:] = [s.encode() if isinstance(s, str) else s for s in flat]
+    return out
+
+
+def _split(result: Any, n: int) -> tuple[Any, ...]:
+    """A kernel's return value as one entry per output."""
+    if result is None:
+        return ()
+    if isinstance(result, tuple):
+        return result
+    if isinstance(result, list) and n != 1:
+        return tuple(result)
+    return (result,)
+
+
+def run_steps(program: Program, state: ExecState, label: str) -> None:
+    """Walk the plan once; kernel failures become :class:`ExecutionError` naming the node."""
+    values = state.values
+    tensors = program.tensors
+    for step in program.steps:
+        args = [None if i < 0 else values[i] for i in step.inputs]
+        try:
+            if step.context is not None:
+                result = step.fn(step.context, *args, **step.attrs)
+            else:
+                result = step.fn(*args, **step.attrs)
+            outs = _split(result, len(step.outputs))
+            if len(outs) != len(step.outputs):
+                raise ExecutionError(
+                    f"the kernel returned {len(outs)} values for {len(step.outputs)} outputs"
+                )
+            for i, value in zip(step.outputs, outs, strict=True):
+                state.store(i, value, tensors[i])
+        except Exception as exc:
+            raise _failure(step, label, exc) from exc
+
+
+def _failure(step: Step, label: str, exc: Exception) -> ExecutionError:
+    return ExecutionError(
+        f"{label}: node {step.index} ({step.op}, delegate {step.delegate!r}) failed: "
+        f"{type(exc).__name__}: {exc}"
+    )
