@@ -7,17 +7,26 @@ from typing import Any
 from .errors import ConverterError
 from .ir import Model, check
 from .ops.registry import CUSTOM, SELECT, find_op
-from .passes import eliminate_dead_code
+from .passes import (
+    dedupe_constants,
+    eliminate_dead_code,
+    fold_constants,
+    fuse_activations,
+    order_signatures,
+)
 
 
 def _op_locations(model: Model, wanted: str) -> dict[str, list[str]]:
     found: dict[str, list[str]] = {}
     for i, sg in enumerate(model.subgraphs):
+        keys = [k for k, s in model.signatures.items() if s.subgraph is sg]
+        label = f"signature {', '.join(map(repr, keys))}, " if keys else ""
         for j, node in enumerate(sg.nodes):
             schema = find_op(node.op)
             opset = schema.opset if schema is not None else CUSTOM
             if opset == wanted:
-                where = f"subgraph {i} ({sg.name or 'unnamed'}) node {j}"
+                outs = ", ".join(f"%{t.name}" for t in node.outputs)
+                where = f"{label}subgraph {i} ({sg.name or 'unnamed'}) node {j} -> {outs}"
                 found.setdefault(node.op, []).append(where)
     return found
 
@@ -41,8 +50,15 @@ def check_op_sets(model: Model, converter: Any) -> None:
         )
 
 
-# Passes run in this order; frontends' passes (folding, fusion, layout) register here.
-PASSES: list[Any] = [eliminate_dead_code]
+# Passes run in this order; frontends may append their own (layout, ...) here.
+PASSES: list[Any] = [
+    eliminate_dead_code,
+    fold_constants,
+    fuse_activations,
+    dedupe_constants,
+    eliminate_dead_code,
+    order_signatures,
+]
 
 
 def finalize(model: Model, converter: Any) -> Model:

@@ -333,8 +333,8 @@ def _parse(text: str) -> tuple[dict[str, OptionsSpec], dict[str, OptionsSpec]]:
     return tables, by_op
 
 
+# TABLES: every options table by name; OPTIONS: the table of each builtin op, by op name.
 TABLES, OPTIONS = _parse(_SCHEMA)
-"""``TABLES``: every options table by name; ``OPTIONS``: the table of each builtin op, by op name."""
 
 
 def options_for(op: str) -> OptionsSpec | None:

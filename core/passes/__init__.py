@@ -1,5 +1,12 @@
 """Model -> Model passes."""
 
+from .constant_folding import fold_constants
 from .dead_code import eliminate_dead_code
+from .dedupe_buffers import dedupe_constants
+from .fuse_activations import fuse_activations
+from .layout import order_signatures
 
-__all__ = ["eliminate_dead_code"]
+__all__ = [
+    "dedupe_constants", "eliminate_dead_code", "fold_constants", "fuse_activations",
+    "order_signatures",
+]  # fmt: skip

@@ -1,4 +1,4 @@
-"""Fused activation functions, as TFLite applies them after ADD, CONV_2D, FULLY_CONNECTED ..."""
+"""Fused activation functions as TFLite applies them (ADD, CONV_2D, FULLY_CONNECTED, RNN ...)."""
 
 from __future__ import annotations
 
@@ -8,21 +8,30 @@ from siglite.errors import UnsupportedOpError
 
 from .xp import array_module
 
+_CLAMPS = {"RELU": (0, None), "RELU6": (0, 6), "RELU_N1_TO_1": (-1, 1)}
+_NAMES = frozenset(_CLAMPS) | {"NONE", "TANH", "SIGN_BIT"}
+
 
 def apply_activation(x: Any, name: str | None) -> Any:
-    """Apply TFLite's fused activation ``name`` ("NONE", "RELU", "RELU6", ...) to ``x``."""
-    if name is None or name == "NONE":
+    """The fused activation of ADD/SUB/MUL/DIV, convolutions, FULLY_CONNECTED ...: a clamp.
+
+    TFLite turns the activation into an output range; TANH and SIGN_BIT have no range there,
+    so those ops leave the values unchanged (LiteRT does the same).
+    """
+    if name is None or name == "NONE" or name not in _CLAMPS:
+        if name is not None and name not in _NAMES:
+            raise UnsupportedOpError(f"unknown fused activation {name!r}")
         return x
+    lo, hi = _CLAMPS[name]
     xp = array_module(x)
-    if name == "RELU":
-        return xp.maximum(x, 0).astype(x.dtype, copy=False)
-    if name == "RELU6":
-        return xp.clip(x, 0, 6).astype(x.dtype, copy=False)
-    if name == "RELU_N1_TO_1":
-        return xp.clip(x, -1, 1).astype(x.dtype, copy=False)
+    return xp.clip(x, lo, hi).astype(x.dtype, copy=False)
+
+
+def apply_full_activation(x: Any, name: str | None) -> Any:
+    """The activation recurrent ops (RNN, SVDF, LSTM) apply elementwise, TANH and SIGN_BIT too."""
+    xp = array_module(x)
     if name == "TANH":
         return xp.tanh(x).astype(x.dtype, copy=False)
     if name == "SIGN_BIT":
-        # TFLite treats SIGN_BIT as "1 where the sign bit is set"; only float paths reach it.
-        return xp.signbit(x).astype(x.dtype)
-    raise UnsupportedOpError(f"unknown fused activation {name!r}")
+        return xp.signbit(x).astype(x.dtype)  # 1 where the sign bit is set, else 0
+    return apply_activation(x, name)

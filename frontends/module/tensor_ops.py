@@ -1,0 +1,170 @@
+"""Python operators on traced tensors and variables: ``+ - * / // % ** @``, comparisons,
+unary minus, ``abs``, ``~ & | ^`` on booleans, and indexing/slicing (STRIDED_SLICE)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from siglite.errors import SigliteError
+
+from .graph import SymbolicTensor
+from .ops import math as m
+from .ops._core import emit, op
+
+# dunder stem -> function in this module (both plain and reflected forms are installed)
+BINARY = {
+    "add": "add", "sub": "sub", "mul": "mul", "truediv": "truediv", "floordiv": "floordiv",
+    "mod": "mod", "pow": "pow", "matmul": "matmul", "and": "and_", "or": "or_", "xor": "xor",
+}  # fmt: skip
+
+
+def add(a: Any, b: Any) -> Any:
+    return m.add(a, b)
+
+
+def sub(a: Any, b: Any) -> Any:
+    return m.subtract(a, b)
+
+
+def mul(a: Any, b: Any) -> Any:
+    return m.multiply(a, b)
+
+
+def truediv(a: Any, b: Any) -> Any:
+    return m.truediv(a, b)
+
+
+def floordiv(a: Any, b: Any) -> Any:
+    return m.floordiv(a, b)
+
+
+def mod(a: Any, b: Any) -> Any:
+    return m.floormod(a, b)
+
+
+def pow(a: Any, b: Any) -> Any:  # noqa: A001
+    return m.pow(a, b)
+
+
+def matmul(a: Any, b: Any) -> Any:
+    from .ops.array import matmul as mm
+
+    return mm(a, b)
+
+
+def and_(a: Any, b: Any) -> Any:
+    return m.logical_and(a, b)
+
+
+def or_(a: Any, b: Any) -> Any:
+    return m.logical_or(a, b)
+
+
+def xor(a: Any, b: Any) -> Any:
+    return m.logical_xor(a, b)
+
+
+def lt(a: Any, b: Any) -> Any:
+    return m.less(a, b)
+
+
+def le(a: Any, b: Any) -> Any:
+    return m.less_equal(a, b)
+
+
+def gt(a: Any, b: Any) -> Any:
+    return m.greater(a, b)
+
+
+def ge(a: Any, b: Any) -> Any:
+    return m.greater_equal(a, b)
+
+
+def neg(a: Any, _: Any = None) -> Any:
+    return m.negative(a)
+
+
+def _slice_spec(key: Any, rank: int) -> tuple[list[int], list[int], list[int], dict[str, int]]:
+    """begin/end/strides and masks of STRIDED_SLICE for a Python index expression."""
+    items = key if isinstance(key, tuple) else (key,)
+    begin, end, strides = [], [], []
+    masks = dict.fromkeys(
+        ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"), 0
+    )
+    for i, item in enumerate(items):
+        bit = 1 << i
+        if item is Ellipsis:
+            masks["ellipsis_mask"] |= bit
+            begin.append(0), end.append(0), strides.append(1)
+        elif item is None:
+            masks["new_axis_mask"] |= bit
+            begin.append(0), end.append(0), strides.append(1)
+        elif isinstance(item, slice):
+            step = 1 if item.step is None else int(item.step)
+            if step == 0:
+                raise SigliteError("slice step cannot be zero")
+            begin.append(0 if item.start is None else int(item.start))
+            end.append(0 if item.stop is None else int(item.stop))
+            strides.append(step)
+            if item.start is None:
+                masks["begin_mask"] |= bit
+            if item.stop is None:
+                masks["end_mask"] |= bit
+        elif isinstance(item, int | np.integer):
+            idx = int(item)
+            begin.append(idx), end.append(idx + 1 if idx != -1 else 0), strides.append(1)
+            masks["shrink_axis_mask"] |= bit
+            if idx == -1:
+                masks["end_mask"] |= bit
+        else:
+            raise SigliteError(
+                f"index {item!r}: traced tensors take ints, slices, ..., and None as indices; "
+                "use sl.gather for tensor indices"
+            )
+    return begin, end, strides, masks
+
+
+@op
+def getitem(x: Any, key: Any) -> Any:
+    """``x[key]`` as a STRIDED_SLICE node."""
+    rank = len(x.shape) if hasattr(x, "shape") else np.ndim(x)
+    begin, end, strides, masks = _slice_spec(key, rank)
+    i32 = np.int32
+    b, e, s = (np.array(v, i32) for v in (begin, end, strides))
+    return emit("STRIDED_SLICE", x, b, e, s, offset=False, **masks)
+
+
+def _binary(name: str, reflected: bool = False):
+    fname = BINARY[name]
+
+    def method(self: Any, other: Any) -> Any:
+        fn = globals()[fname]
+        return fn(other, self) if reflected else fn(self, other)
+
+    method.__name__ = f"__{'r' if reflected else ''}{name}__"
+    return method
+
+
+def _install() -> None:
+    for name in BINARY:
+        setattr(SymbolicTensor, f"__{name}__", _binary(name))
+        setattr(SymbolicTensor, f"__r{name}__", _binary(name, reflected=True))
+    SymbolicTensor.__lt__ = lt
+    SymbolicTensor.__le__ = le
+    SymbolicTensor.__gt__ = gt
+    SymbolicTensor.__ge__ = ge
+    SymbolicTensor.__eq__ = lambda a, b: m.equal(a, b)  # type: ignore[method-assign]
+    SymbolicTensor.__ne__ = lambda a, b: m.not_equal(a, b)  # type: ignore[method-assign]
+    SymbolicTensor.__hash__ = object.__hash__  # type: ignore[method-assign]
+    SymbolicTensor.__neg__ = neg
+    SymbolicTensor.__abs__ = lambda a: m.abs(a)  # type: ignore[method-assign]
+    SymbolicTensor.__invert__ = lambda a: m.logical_not(a)  # type: ignore[method-assign]
+    SymbolicTensor.__getitem__ = getitem
+    from .variables import _install_operators
+
+    _install_operators()
+
+
+_install()

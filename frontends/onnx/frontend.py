@@ -1,0 +1,233 @@
+"""ONNX model(s) -> siglite Model: loading, one subgraph per graph, signatures, layout passes."""
+
+from __future__ import annotations
+
+import os
+import re
+from typing import Any
+
+import numpy as np
+
+import siglite.dtypes as sdt
+
+from siglite.errors import ConverterError, UnsupportedOpError
+from siglite.ir import Model, Signature, Subgraph, Tensor, check
+from siglite.passes import eliminate_dead_code
+from siglite.passes.transposes import optimize_transposes
+
+from .context import GraphContext, NodeView, onnx_dtype
+from .emit import NCHW_TO_NHWC, NHWC_TO_NCHW, is_static, sig, transpose
+from .folding import try_fold
+
+MIN_OPSET = 7
+
+
+def load_model(model: Any) -> Any:
+    """An ``onnx.ModelProto`` from a ModelProto, serialized bytes or a file path."""
+    import onnx
+
+    if isinstance(model, onnx.ModelProto):
+        return model
+    if isinstance(model, (bytes, bytearray, memoryview)):
+        try:
+            return onnx.load_from_string(bytes(model))
+        except Exception as exc:
+            raise ConverterError(f"bytes given to from_onnx are not an ONNX model: {exc}") from None
+    if isinstance(model, (str, os.PathLike)):
+        if not os.path.exists(model):
+            raise ConverterError(f"ONNX model file {os.fspath(model)!r} does not exist")
+        return onnx.load(os.fspath(model))
+    raise ConverterError(
+        f"from_onnx expects a path, bytes, an onnx.ModelProto or a dict of them, got {model!r}"
+    )
+
+
+def default_opset(model: Any) -> int:
+    for imp in model.opset_import:
+        if imp.domain in ("", "ai.onnx"):
+            return int(imp.version)
+    return MIN_OPSET
+
+
+def normalize(model: Any) -> Any:
+    """Bring opsets below 7 up to 7 and run ONNX shape inference (best effort)."""
+    import onnx
+
+    if default_opset(model) < MIN_OPSET:
+        try:
+            model = onnx.version_converter.convert_version(model, MIN_OPSET)
+        except Exception as exc:
+            raise UnsupportedOpError(
+                f"ONNX opset {default_opset(model)} is older than {MIN_OPSET} and could not be "
+                f"upgraded: {exc}"
+            ) from None
+    try:
+        model = onnx.shape_inference.infer_shapes(model, data_prop=True)
+    except Exception:  # inference is an aid; handlers compute what it cannot give
+        pass
+    return model
+
+
+def _type_of(value_info: Any) -> tuple[Any, tuple[int, ...] | None]:
+    tt = value_info.type.tensor_type if value_info.type.HasField("tensor_type") else None
+    if tt is None:
+        return None, None
+    dtype = onnx_dtype(tt.elem_type, f"ONNX value {value_info.name!r}") if tt.elem_type else None
+    if not tt.HasField("shape"):
+        return dtype, None
+    dims = tuple(d.dim_value if d.HasField("dim_value") else -1 for d in tt.shape.dim)
+    return dtype, dims
+
+
+def _value_infos(graph: Any) -> dict[str, Any]:
+    infos: dict[str, Any] = {}
+    for vi in (*graph.input, *graph.value_info, *graph.output):
+        try:
+            infos[vi.name] = _type_of(vi)
+        except UnsupportedOpError:
+            continue
+    return infos
+
+
+def valid_name(name: str, taken: set[str]) -> str:
+    """``name`` as a Python identifier (signature runners take inputs as keyword arguments)."""
+    out = re.sub(r"\W", "_", name) or "x"
+    if out[0].isdigit():
+        out = "_" + out
+    base, i = out, 1
+    while out in taken:
+        out, i = f"{base}_{i}", i + 1
+    taken.add(out)
+    return out
+
+
+def _add_inputs(ctx: GraphContext, graph: Any, nhwc_io: bool) -> dict[str, Tensor]:
+    inits = {i.name for i in graph.initializer}
+    inputs: dict[str, Tensor] = {}
+    taken: set[str] = set()
+    for vi in graph.input:
+        if vi.name in inits:
+            continue
+        dtype, dims = _type_of(vi)
+        if dtype is None or dims is None:
+            raise UnsupportedOpError(f"graph input {vi.name!r}: its type and rank must be known")
+        image = nhwc_io and len(dims) == 4
+        shape = tuple(dims[p] for p in NCHW_TO_NHWC) if image else dims
+        t = ctx.new_tensor(vi.name, dtype, shape)
+        ctx.sg.inputs.append(t)
+        inputs[valid_name(vi.name, taken)] = t
+        ctx.bind(vi.name, transpose(ctx, t, NHWC_TO_NCHW) if image else t)
+    return inputs
+
+
+def _add_initializers(ctx: GraphContext, graph: Any) -> None:
+    from onnx import numpy_helper
+
+    for init in graph.initializer:
+        try:
+            dtype = onnx_dtype(init.data_type, f"initializer {init.name!r}")
+        except UnsupportedOpError as exc:
+            ctx.deferred_errors[init.name] = exc
+            continue
+        arr = np.asarray(numpy_helper.to_array(init)).astype(dtype.numpy, copy=False)
+        ctx.bind(init.name, ctx.const(arr, init.name))
+
+
+def _convert_node(ctx: GraphContext, proto: Any, handlers: dict[str, Any]) -> None:
+    node = NodeView(proto, ctx)
+    if proto.domain not in ("", "ai.onnx"):
+        raise node.error(f"operator domain {proto.domain!r} is not supported")
+    for name in node.input_names:
+        if name and name not in ctx.values:
+            if name in ctx.deferred_errors:
+                raise node.error(str(ctx.deferred_errors[name]))
+            raise node.error(f"input {name!r} is not defined before the node")
+    folded = try_fold(ctx, node)
+    if folded is None:
+        fn = handlers.get(node.op_type)
+        if fn is None:
+            raise node.error("this ONNX operator has no siglite conversion")
+        outs = fn(ctx, node)
+        node.check_attrs_used()
+    else:
+        outs = folded
+    for i, name in enumerate(node.output_names):
+        if name and i < len(outs) and outs[i] is not None:
+            ctx.bind(name, outs[i])
+        elif name:
+            raise node.error(f"output {i} ({name!r}) is not supported")
+
+
+def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc: bool) -> Tensor:
+    if nhwc and t.rank == 4:
+        t = transpose(ctx, t, NCHW_TO_NHWC)
+    if t.data is not None or t in ctx.sg.inputs or id(t) in seen:
+        # Keep every signature output a distinct tensor that a node writes.
+        if is_static(t):
+            shape = ctx.const(np.array(sig(t), np.int32))
+        else:
+            shape = ctx.op("SHAPE", [t], sdt.int32, (t.rank,), out_type="INT32")
+        t = ctx.op("RESHAPE", [t, shape], t.dtype, sig(t), name)
+    elif t.name != name:
+        ctx.rename(t, name)
+    seen.add(id(t))
+    return t
+
+
+def convert_graph(proto: Any, key: str, sg_name: str, nhwc_io: bool = False) -> Signature:
+    """Convert the graph of ONNX model ``proto`` into a new subgraph with a signature ``key``."""
+    from .ops import load_handlers
+
+    handlers = load_handlers()
+    model = normalize(proto)
+    graph = model.graph
+    ctx = GraphContext(Subgraph(name=sg_name), _value_infos(graph), default_opset(model))
+    _add_initializers(ctx, graph)
+    inputs = _add_inputs(ctx, graph, nhwc_io)
+    for node in graph.node:
+        _convert_node(ctx, node, handlers)
+    outputs: dict[str, Tensor] = {}
+    taken: set[str] = set()
+    seen: set[int] = set()
+    for vi in graph.output:
+        t = _output_tensor(ctx, vi.name, ctx.tensor(vi.name), seen, nhwc_io)
+        declared = ctx.value_info.get(vi.name, (None, None))[0]
+        if declared is not None and declared != t.dtype:
+            raise UnsupportedOpError(
+                f"graph output {vi.name!r}: converted as {t.dtype.name}, ONNX declares "
+                f"{declared.name}"
+            )
+        ctx.sg.outputs.append(t)
+        outputs[valid_name(vi.name, taken)] = t
+    return Signature(key, ctx.sg, inputs, outputs)
+
+
+def convert(
+    model: Any,
+    signature_key: str = "serving_default",
+    *,
+    nhwc_io: bool = False,
+    optimize: bool = True,
+) -> Model:
+    """Convert ONNX model(s) to a siglite :class:`~siglite.ir.Model`.
+
+    ``model``: a path, serialized bytes or ``onnx.ModelProto`` (one signature named
+    ``signature_key``), or a dict ``{signature_key: model}`` (one signature per graph; equal
+    initializers become equal constants, which the writer stores once).
+    ``nhwc_io``: make 4-D graph inputs and outputs NHWC instead of the graph's NCHW.
+    ``optimize``: remove cancelling transposes (on by default).
+    """
+    sources = dict(model) if isinstance(model, dict) else {signature_key: model}
+    if not sources:
+        raise ConverterError("from_onnx got an empty dict of models")
+    out = Model(description="siglite ONNX frontend")
+    single = len(sources) == 1
+    for key, src in sources.items():
+        if not isinstance(key, str) or not key:
+            raise ConverterError(f"signature keys must be non-empty strings, got {key!r}")
+        signature = convert_graph(load_model(src), key, "main" if single else key, nhwc_io)
+        out.subgraphs.append(signature.subgraph)
+        out.signatures[key] = signature
+    if optimize:
+        out = optimize_transposes(out)
+    return check(eliminate_dead_code(out))

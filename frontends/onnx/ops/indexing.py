@@ -1,0 +1,224 @@
+"""Indexing ops: Gather, GatherElements, GatherND, Slice, Pad, Resize/Upsample, Trilu."""
+
+from __future__ import annotations
+
+import numpy as np
+
+import siglite.dtypes as sdt
+
+from ..context import FLOATS, GraphContext, NodeView
+from ..emit import binary, cast, is_static, normalize_axis, sig, to_nchw, to_nhwc
+from . import handler
+from .shapes import _i32
+
+
+def _wrap_negative(ctx: GraphContext, node: NodeView, idx, dims):
+    """Indices with negative entries counted from the end (TFLite needs them non-negative)."""
+    dims = np.asarray(dims, np.int64)
+    if idx.data is not None:
+        return ctx.const(np.where(idx.data < 0, idx.data + dims, idx.data).astype(idx.dtype.numpy))
+    if dims.min() < 0:
+        raise node.error("negative indices need static dimensions")
+    zero = ctx.const(np.array(0, idx.dtype.numpy))
+    shifted = binary(ctx, "ADD", idx, ctx.const(dims.astype(idx.dtype.numpy)))
+    return ctx.op("SELECT_V2", [binary(ctx, "LESS", idx, zero), shifted, idx], idx.dtype, sig(idx))
+
+
+@handler("Gather")
+def gather(ctx: GraphContext, node: NodeView):
+    x, idx = node.input(0), node.input(1)
+    if x.dtype.name == "string":
+        raise node.error("string tensors are not supported")
+    axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
+    idx = _wrap_negative(ctx, node, idx, sig(x)[axis])
+    out = (*sig(x)[:axis], *sig(idx), *sig(x)[axis + 1 :])
+    return [ctx.op("GATHER", [x, idx], x.dtype, out, axis=axis, batch_dims=0)]
+
+
+@handler("GatherND")
+def gather_nd(ctx: GraphContext, node: NodeView):
+    x, idx = node.input(0), node.input(1)
+    if int(node.attr("batch_dims", 0)):
+        raise node.error("batch_dims != 0 is not supported")
+    k = sig(idx)[-1]
+    if k < 0:
+        raise node.error("the index depth (last indices dim) must be static")
+    idx = _wrap_negative(ctx, node, idx, sig(x)[:k])
+    out = (*sig(idx)[:-1], *sig(x)[k:])
+    return [ctx.op("GATHER_ND", [x, idx], x.dtype, out)]
+
+
+@handler("GatherElements")
+def gather_elements(ctx: GraphContext, node: NodeView):
+    x, idx = node.input(0), node.input(1)
+    axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
+    if not is_static(idx):
+        raise node.error("indices must have a static shape")
+    idx = cast(ctx, _wrap_negative(ctx, node, idx, sig(x)[axis]), sdt.int32)
+    grid = np.indices(sig(idx), dtype=np.int32)
+    parts = [idx if d == axis else ctx.const(grid[d]) for d in range(x.rank)]
+    coords = ctx.op("PACK", parts, sdt.int32, (*sig(idx), x.rank), axis=x.rank,
+                    values_count=x.rank)  # fmt: skip
+    return [ctx.op("GATHER_ND", [x, coords], x.dtype, sig(idx))]
+
+
+def _slice_args(node: NodeView, x):
+    if node.has_input(1):
+        starts = node.need_const(1, "starts").reshape(-1).tolist()
+        ends = node.need_const(2, "ends").reshape(-1).tolist()
+        axes = node.const(3).reshape(-1).tolist() if node.has_input(3) else None
+        steps = node.const(4).reshape(-1).tolist() if node.has_input(4) else None
+        if (node.has_input(3) and axes is None) or (node.has_input(4) and steps is None):
+            raise node.error("axes and steps must be constants")
+    else:
+        starts, ends, axes = node.attr("starts"), node.attr("ends"), node.attr("axes")
+        steps = None
+    axes = list(range(len(starts))) if axes is None else axes
+    steps = [1] * len(starts) if steps is None else steps
+    return starts, ends, [normalize_axis(int(a), x.rank, node.where) for a in axes], steps
+
+
+@handler("Slice")
+def slice_op(ctx: GraphContext, node: NodeView):
+    x = node.input(0)
+    starts, ends, axes, steps = _slice_args(node, x)
+    rank = x.rank
+    begin, end, stride = [0] * rank, [0] * rank, [1] * rank
+    begin_mask = end_mask = (1 << rank) - 1
+    out = list(sig(x))
+    for s, e, a, st in zip(starts, ends, axes, steps, strict=True):
+        dim = sig(x)[a]
+        if int(st) == 0:
+            raise node.error("step 0 is not allowed")
+        if dim < 0:
+            raise node.error(f"slicing dynamic axis {a} is not supported")
+        b, e2, st2 = slice(int(s), int(e), int(st)).indices(dim)
+        out[a] = len(range(b, e2, st2))
+        begin[a], stride[a] = b, st2
+        begin_mask &= ~(1 << a)
+        if e2 >= 0:
+            end[a] = e2
+            end_mask &= ~(1 << a)
+    args = [ctx.const(_i32(v)) for v in (begin, end, stride)]
+    return [ctx.op("STRIDED_SLICE", [x, *args], x.dtype, out, begin_mask=begin_mask,
+                   end_mask=end_mask, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0,
+                   offset=False)]  # fmt: skip
+
+
+@handler("Pad")
+def pad(ctx: GraphContext, node: NodeView):
+    x = node.input(0)
+    mode = node.attr("mode", "constant")
+    pads = node.attr("pads") or node.attr("paddings")
+    if node.has_input(1):
+        pads = node.need_const(1, "pads").reshape(-1).tolist()
+    value = node.attr("value", 0.0)
+    if node.has_input(2):
+        value = node.need_const(2, "constant_value").reshape(-1)[0]
+    axes = list(range(x.rank))
+    if node.has_input(3):
+        axes = [normalize_axis(int(a), x.rank, node.where) for a in node.need_const(3, "axes")]
+    pads = [int(p) for p in pads]
+    if min(pads, default=0) < 0:
+        raise node.error("negative pads are not supported")
+    table = np.zeros((x.rank, 2), np.int32)
+    for i, a in enumerate(axes):
+        table[a] = (pads[i], pads[i + len(axes)])
+    out = tuple(-1 if d < 0 else d + int(table[i].sum()) for i, d in enumerate(sig(x)))
+    pads_t = ctx.const(table)
+    if mode == "constant":
+        if float(value) == 0.0:
+            return [ctx.op("PAD", [x, pads_t], x.dtype, out)]
+        fill = ctx.const(np.array(value, x.dtype.numpy))
+        return [ctx.op("PADV2", [x, pads_t, fill], x.dtype, out)]
+    if mode == "reflect":
+        if any(table[i].max() >= d for i, d in enumerate(sig(x)) if d >= 0):
+            raise node.error("reflect padding must be smaller than the dimension")
+        return [ctx.op("MIRROR_PAD", [x, pads_t], x.dtype, out, mode="REFLECT")]
+    raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
+
+
+@handler("Trilu")
+def trilu(ctx: GraphContext, node: NodeView):
+    x = node.input(0)
+    k = int(node.need_const(1, "k").reshape(-1)[0]) if node.has_input(1) else 0
+    rows, cols = sig(x)[-2:]
+    if rows < 0 or cols < 0:
+        raise node.error("the last two dimensions must be static")
+    ones = np.ones((rows, cols), bool)
+    mask = np.triu(ones, k) if int(node.attr("upper", 1)) else np.tril(ones, k)
+    zero = ctx.const(np.array(0, x.dtype.numpy))
+    return [ctx.op("SELECT_V2", [ctx.const(mask), x, zero], x.dtype, sig(x))]
+
+
+def _resize_flags(node: NodeView, mode: str, ctm: str, nearest: str):
+    if mode == "linear":
+        table = {"align_corners": (True, False), "asymmetric": (False, False),
+                 "half_pixel": (False, True), "pytorch_half_pixel": (False, True)}  # fmt: skip
+        op = "RESIZE_BILINEAR"
+    elif mode == "nearest":
+        table = {("asymmetric", "floor"): (False, False),
+                 ("tf_half_pixel_for_nn", "floor"): (False, True),
+                 ("half_pixel", "round_prefer_ceil"): (False, True),
+                 ("align_corners", "round_prefer_ceil"): (True, False)}  # fmt: skip
+        ctm = (ctm, nearest)
+        op = "RESIZE_NEAREST_NEIGHBOR"
+    else:
+        raise node.error(f"mode={mode!r} is not supported (nearest and linear are)")
+    if ctm not in table:
+        raise node.error(f"coordinate transformation {ctm!r} is not supported for mode {mode!r}")
+    return op, table[ctm]
+
+
+def _resize_size(node: NodeView, x, scales, sizes):
+    n, c, h, w = sig(x)
+    if sizes is not None:
+        sizes = [int(v) for v in sizes]
+        if sizes[:2] != [n, c]:
+            raise node.error("only the spatial dimensions may be resized")
+        return sizes[2], sizes[3]
+    scales = [float(v) for v in scales]
+    if scales[:2] != [1.0, 1.0] or min(h, w) < 0:
+        raise node.error("only static spatial dimensions may be scaled")
+    oh, ow = int(np.floor(h * scales[2])), int(np.floor(w * scales[3]))
+    # TFLite derives the scale from the sizes; it must equal the given scale.
+    if not (np.isclose(h / oh, 1 / scales[2]) and np.isclose(w / ow, 1 / scales[3])):
+        raise node.error("scales that do not divide the input size exactly are not supported")
+    return oh, ow
+
+
+@handler("Resize", "Upsample")
+def resize(ctx: GraphContext, node: NodeView):
+    x = node.input(0)
+    if x.rank != 4 or x.dtype.name not in FLOATS:
+        raise node.error("only 4-D float inputs are supported")
+    mode = node.attr("mode", "nearest")
+    mode = "linear" if mode in ("bilinear", "linear") else mode
+    if node.op_type == "Upsample":
+        ctm, nearest = "asymmetric", "floor"
+        scales = node.attr("scales") if not node.has_input(1) else node.need_const(1, "scales")
+        sizes = None
+    else:
+        ctm = node.attr("coordinate_transformation_mode", "half_pixel")
+        nearest = node.attr("nearest_mode", "round_prefer_floor")
+        scales = node.const(2) if node.has_input(2) else None
+        sizes = node.const(3) if node.has_input(3) else None
+        if (node.has_input(2) and scales is None) or (node.has_input(3) and sizes is None):
+            raise node.error("scales and sizes must be constants")
+        if scales is not None and scales.size == 0:
+            scales = None
+        if int(node.attr("antialias", 0)) or int(node.attr("exclude_outside", 0)):
+            raise node.error("antialias and exclude_outside are not supported")
+        if node.attr("axes") is not None or node.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+            raise node.error("axes and keep_aspect_ratio_policy are not supported")
+        node.attr("cubic_coeff_a"), node.attr("extrapolation_value")
+    op, (align, half) = _resize_flags(node, mode, ctm, nearest)
+    oh, ow = _resize_size(node, x, scales, sizes)
+    if ctm == "pytorch_half_pixel" and min(oh, ow) <= 1:
+        raise node.error("pytorch_half_pixel with an output size of 1 is not supported")
+    xh = to_nhwc(ctx, x)
+    s = sig(xh)
+    size_t = ctx.const(np.array([oh, ow], np.int32))
+    y = ctx.op(op, [xh, size_t], x.dtype, (s[0], oh, ow, s[3]), align_corners=align,
+               half_pixel_centers=half)  # fmt: skip
+    return [to_nchw(ctx, y)]
