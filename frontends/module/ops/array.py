@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import builtins
 from collections.abc import Sequence
 from typing import Any
 
@@ -49,7 +50,7 @@ def reshape(x: Any, shape: Any, name: str | None = None) -> Any:
 def transpose(x: Any, perm: Sequence[int] | None = None, name: str | None = None) -> Any:
     """Permute the axes (reverse them when ``perm`` is None) (TRANSPOSE)."""
     if perm is None:
-        perm = list(range(_rank(x)))[::-1]
+        perm = list(builtins.range(_rank(x)))[::-1]
     return emit("TRANSPOSE", x, _ints(perm), name=name)
 
 
