@@ -12,6 +12,7 @@ from .passes import (
     eliminate_dead_code,
     fold_constants,
     fuse_activations,
+    matmul_to_fully_connected,
     order_signatures,
 )
 
@@ -54,6 +55,7 @@ def check_op_sets(model: Model, converter: Any) -> None:
 PASSES: list[Any] = [
     eliminate_dead_code,
     fold_constants,
+    matmul_to_fully_connected,
     fuse_activations,
     dedupe_constants,
     eliminate_dead_code,

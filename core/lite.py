@@ -1,7 +1,7 @@
 """``sl.lite``: the names of TensorFlow's ``tf.lite`` namespace, backed by siglite.
 
-    converter = sl.lite.TFLiteConverter.from_saved_model("saved_model")
-    interpreter = sl.lite.Interpreter(model_content=converter.convert())
+converter = sl.lite.TFLiteConverter.from_saved_model("saved_model")
+interpreter = sl.lite.Interpreter(model_content=converter.convert())
 """
 
 from __future__ import annotations

@@ -121,6 +121,7 @@ class _ModelReader:
             self._operator(ot, sg, f"{where} operator {i}")
             for i, ot in enumerate(t.tables(3, f"{where} operators"))
         ]
+        _fill_empty_constants(sg)
         return sg
 
     @staticmethod
@@ -298,3 +299,17 @@ class _ModelReader:
                     raise fail(what, f"{name!r} refers to tensor {ti} of {len(sg.tensors)}")
                 target[name] = sg.tensors[ti]
         return sig
+
+
+def _fill_empty_constants(sg: Subgraph) -> None:
+    """Give zero-element tensors that nothing writes an empty value.
+
+    Such a constant has no buffer data in the file (an empty buffer reads as "no data"), yet it
+    is an ordinary empty tensor to the runtime, as in LiteRT (e.g. an empty RESHAPE shape).
+    """
+    written = {id(t) for n in sg.nodes for t in n.outputs if t is not None}
+    written |= {id(t) for t in sg.inputs}
+    for t in sg.tensors:
+        if t.data is None and not t.is_variable and id(t) not in written:
+            if 0 in t.shape and -1 not in t.signature_shape and t.dtype.itemsize:
+                t.data = np.empty(t.shape, t.dtype.numpy)

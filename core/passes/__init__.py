@@ -5,8 +5,9 @@ from .dead_code import eliminate_dead_code
 from .dedupe_buffers import dedupe_constants
 from .fuse_activations import fuse_activations
 from .layout import order_signatures
+from .matmul_to_fc import matmul_to_fully_connected
 
 __all__ = [
     "dedupe_constants", "eliminate_dead_code", "fold_constants", "fuse_activations",
-    "order_signatures",
+    "matmul_to_fully_connected", "order_signatures",
 ]  # fmt: skip

@@ -74,7 +74,7 @@ class _Rewriter:
         return self.sg.add_tensor(t)
 
     def const(self, value: np.ndarray, like: Tensor) -> Tensor:
-        arr = np.ascontiguousarray(value)
+        arr = value if value.flags.c_contiguous else value.copy(order="C")
         t = self.tensor(like, arr.shape, arr.shape, like.dtype)
         t.data = arr
         return t

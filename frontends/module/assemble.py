@@ -13,7 +13,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 from siglite.ir import Model, Node, Signature, Subgraph, SubgraphBuilder, Tensor
 from siglite.ir.lint import check
 
@@ -34,11 +33,17 @@ def _clone(subgraphs: Sequence[Subgraph]) -> tuple[list[Subgraph], dict[int, Ten
         c.inputs = [tmap[id(t)] for t in sg.inputs]
         c.outputs = [tmap[id(t)] for t in sg.outputs]
         c.nodes = [
-            Node(n.op, [None if t is None else tmap[id(t)] for t in n.inputs],
-                 [tmap[id(t)] for t in n.outputs], dict(n.attrs), n.version,
-                 [tmap[id(t)] for t in n.intermediates], n.custom_options)
+            Node(
+                n.op,
+                [None if t is None else tmap[id(t)] for t in n.inputs],
+                [tmap[id(t)] for t in n.outputs],
+                dict(n.attrs),
+                n.version,
+                [tmap[id(t)] for t in n.intermediates],
+                n.custom_options,
+            )
             for n in sg.nodes
-        ]  # fmt: skip
+        ]
         new_sg[id(sg)] = c
         out.append(c)
     for c in out:
@@ -52,9 +57,7 @@ def _clone(subgraphs: Sequence[Subgraph]) -> tuple[list[Subgraph], dict[int, Ten
 def _freeze(sg: Subgraph, frozen: dict[str, Any]) -> None:
     """Replace READ_VARIABLE of a never-assigned variable by a constant of its value."""
     handles = {
-        id(n.outputs[0]): n.attrs.get("shared_name")
-        for n in sg.nodes
-        if n.op == "VAR_HANDLE"
+        id(n.outputs[0]): n.attrs.get("shared_name") for n in sg.nodes if n.op == "VAR_HANDLE"
     }
     kept = []
     for n in sg.nodes:
@@ -76,8 +79,13 @@ def _initializer(variables: dict[str, Any], tables: dict[int, Any]) -> Subgraph:
 
     for name in sorted(variables):
         var = variables[name]
-        h = b.op("VAR_HANDLE", outputs=[(resource, ())], name=f"{name}_handle",
-                 container="", shared_name=name)  # fmt: skip
+        h = b.op(
+            "VAR_HANDLE",
+            outputs=[(resource, ())],
+            name=f"{name}_handle",
+            container="",
+            shared_name=name,
+        )
         value = b.const(var.numpy(), f"{name}_init", dtype=var.dtype)
         b.subgraph.nodes.append(Node("ASSIGN_VARIABLE", [h, value], []))
     for tid in sorted(tables):
@@ -167,7 +175,9 @@ def build_model(entries: Sequence[tuple[str, Any]], *, readback: bool = False) -
         init = _initializer(resources, tables)
         helpers.append(init)
         for main in mains:
-            main.nodes.insert(0, Node("CALL_ONCE", [], [], {"init_subgraph_index": SubgraphRef(init)}))
+            main.nodes.insert(
+                0, Node("CALL_ONCE", [], [], {"init_subgraph_index": SubgraphRef(init)})
+            )
     model.subgraphs = mains + helpers
     _resolve_refs(model)
     for i, (key, cf) in enumerate(entries):

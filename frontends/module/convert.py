@@ -13,8 +13,9 @@ from .assemble import build_model
 from .function import ConcreteFunction, Function
 
 
-def from_saved_model(saved_model_dir: str | os.PathLike, signature_keys: Any = None,
-                     tags: Any = None) -> Model:  # fmt: skip
+def from_saved_model(
+    saved_model_dir: str | os.PathLike, signature_keys: Any = None, tags: Any = None
+) -> Model:
     """The model holding the chosen signatures of a saved directory (all by default)."""
     from .saved_model import read_saved_model
 

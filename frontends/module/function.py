@@ -9,7 +9,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 from siglite.ir import Tensor
@@ -75,8 +74,16 @@ class FuncGraph:
 class ConcreteFunction:
     """One traced signature of a function: a subgraph with named inputs and outputs."""
 
-    def __init__(self, name: str, trace: Trace, specs: Sequence[TensorSpec], arg_names,
-                 outputs: dict[str, Tensor], structure: str, owner: Any = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        name: str,
+        trace: Trace,
+        specs: Sequence[TensorSpec],
+        arg_names,
+        outputs: dict[str, Tensor],
+        structure: str,
+        owner: Any = None,
+    ) -> None:
         self.name = name
         self.trace = trace
         self.specs = list(specs)
@@ -126,8 +133,13 @@ def _outputs(trace: Trace, out: Any) -> tuple[dict[str, Tensor], str]:
     return {"output_0": as_ir(out, trace)}, "single"
 
 
-def trace_function(fn: Callable[..., Any], owner: Any, name: str, arg_names: Sequence[str],
-                   specs: Sequence[TensorSpec]) -> ConcreteFunction:  # fmt: skip
+def trace_function(
+    fn: Callable[..., Any],
+    owner: Any,
+    name: str,
+    arg_names: Sequence[str],
+    specs: Sequence[TensorSpec],
+) -> ConcreteFunction:
     """Run ``fn`` on symbolic inputs described by ``specs`` and record the graph."""
     trace = Trace(name)
     with tracing(trace):
@@ -145,8 +157,13 @@ def trace_function(fn: Callable[..., Any], owner: Any, name: str, arg_names: Seq
 class Function:
     """A Python function traced once per input signature (``sl.function``)."""
 
-    def __init__(self, python_function: Callable[..., Any], input_signature=None,
-                 name: str | None = None, owner: Any = None) -> None:  # fmt: skip
+    def __init__(
+        self,
+        python_function: Callable[..., Any],
+        input_signature=None,
+        name: str | None = None,
+        owner: Any = None,
+    ) -> None:
         self.python_function = python_function
         self.input_signature = list(input_signature) if input_signature is not None else None
         self.name = name or python_function.__name__

@@ -36,8 +36,10 @@ def _as_concrete(value: Any, what: str) -> ConcreteFunction:
         return value
     if isinstance(value, Function):
         if value.input_signature is None:
-            raise SigliteError(f"{what}: {value.name} has no input_signature; pass "
-                               "fn.get_concrete_function(spec, ...) instead")  # fmt: skip
+            raise SigliteError(
+                f"{what}: {value.name} has no input_signature; pass "
+                "fn.get_concrete_function(spec, ...) instead"
+            )
         return value.get_concrete_function()
     raise SigliteError(f"{what}: expected a siglite function, got {type(value).__name__}")
 
@@ -64,8 +66,12 @@ def _signatures(obj: Any, signatures: Any) -> dict[str, ConcreteFunction]:
 
 
 def _function_entry(cf: ConcreteFunction, key: str) -> dict[str, Any]:
-    return {"key": key, "args": [s.name or a for a, s in zip(cf.arg_names, cf.specs, strict=True)],
-            "structure": cf.structure, "outputs": list(cf.outputs)}  # fmt: skip
+    return {
+        "key": key,
+        "args": [s.name or a for a, s in zip(cf.arg_names, cf.specs, strict=True)],
+        "structure": cf.structure,
+        "outputs": list(cf.outputs),
+    }
 
 
 def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, options: Any = None):
@@ -76,8 +82,10 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
 
     sigs = _signatures(obj, signatures)
     if not sigs:
-        raise SigliteError("saved_model.save: nothing to save; give signatures= or decorate "
-                           "methods with @sl.function(input_signature=[...])")  # fmt: skip
+        raise SigliteError(
+            "saved_model.save: nothing to save; give signatures= or decorate "
+            "methods with @sl.function(input_signature=[...])"
+        )
     entries = dict(sigs)
     functions: dict[str, dict[str, Any]] = {}
     for attr, cf in _module_functions(obj).items():
@@ -91,10 +99,14 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
     with open(os.path.join(export_dir, MODEL_FILE), "wb") as f:
         f.write(data)
     manifest = {
-        "format": FORMAT, "version": VERSION, "model": MODEL_FILE, "size": len(data),
-        "sha256": hashlib.sha256(data).hexdigest(), "signatures": sorted(sigs),
+        "format": FORMAT,
+        "version": VERSION,
+        "model": MODEL_FILE,
+        "size": len(data),
+        "sha256": hashlib.sha256(data).hexdigest(),
+        "signatures": sorted(sigs),
         "functions": functions,
-    }  # fmt: skip
+    }
     with open(os.path.join(export_dir, MANIFEST), "w", encoding="utf-8") as f:
         json.dump(manifest, f, indent=2, sort_keys=True)
 
@@ -103,8 +115,9 @@ def read_manifest(export_dir: str | os.PathLike) -> dict[str, Any]:
     """The checked manifest of a saved directory."""
     path = os.path.join(export_dir, MANIFEST)
     if not os.path.isfile(path):
-        raise InvalidModelError(f"{os.fspath(export_dir)!r} is not a siglite saved model: "
-                                f"{MANIFEST} is missing")  # fmt: skip
+        raise InvalidModelError(
+            f"{os.fspath(export_dir)!r} is not a siglite saved model: {MANIFEST} is missing"
+        )
     try:
         with open(path, encoding="utf-8") as f:
             manifest = json.load(f)
@@ -114,8 +127,13 @@ def read_manifest(export_dir: str | os.PathLike) -> dict[str, Any]:
         raise InvalidModelError(f"{path!r}: not a {FORMAT} manifest")
     if manifest.get("version") != VERSION:
         raise InvalidModelError(f"{path!r}: unsupported version {manifest.get('version')!r}")
-    for field, kind in (("model", str), ("size", int), ("sha256", str), ("signatures", list),
-                        ("functions", dict)):  # fmt: skip
+    for field, kind in (
+        ("model", str),
+        ("size", int),
+        ("sha256", str),
+        ("signatures", list),
+        ("functions", dict),
+    ):
         if not isinstance(manifest.get(field), kind):
             raise InvalidModelError(f"{path!r}: field {field!r} is missing or malformed")
     if os.path.basename(manifest["model"]) != manifest["model"]:

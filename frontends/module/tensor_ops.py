@@ -6,7 +6,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.errors import SigliteError
 
 from .graph import SymbolicTensor
@@ -15,9 +14,18 @@ from .ops._core import emit, op
 
 # dunder stem -> function in this module (both plain and reflected forms are installed)
 BINARY = {
-    "add": "add", "sub": "sub", "mul": "mul", "truediv": "truediv", "floordiv": "floordiv",
-    "mod": "mod", "pow": "pow", "matmul": "matmul", "and": "and_", "or": "or_", "xor": "xor",
-}  # fmt: skip
+    "add": "add",
+    "sub": "sub",
+    "mul": "mul",
+    "truediv": "truediv",
+    "floordiv": "floordiv",
+    "mod": "mod",
+    "pow": "pow",
+    "matmul": "matmul",
+    "and": "and_",
+    "or": "or_",
+    "xor": "xor",
+}
 
 
 def add(a: Any, b: Any) -> Any:

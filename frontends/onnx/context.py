@@ -161,7 +161,8 @@ class GraphContext:
             key = (arr.dtype.str, arr.shape, arr.tobytes())
             if key in self._const_cache:
                 return self._const_cache[key]
-        arr = np.ascontiguousarray(arr)
+        if not arr.flags.c_contiguous:
+            arr = arr.copy(order="C")  # ascontiguousarray would make 0-d arrays 1-d
         t = self.new_tensor(name, sdt.as_dtype(arr.dtype), arr.shape, data=arr)
         if key is not None:
             self._const_cache[key] = t

@@ -163,6 +163,10 @@ def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc
         t = transpose(ctx, t, NCHW_TO_NHWC)
     if t.data is not None or t in ctx.sg.inputs or id(t) in seen:
         # Keep every signature output a distinct tensor that a node writes.
+        if t.data is not None and t.data.size == 0:
+            raise UnsupportedOpError(f"graph output {name!r}: empty constant outputs are not supported")
+        if t.rank == 0:
+            return _scalar_copy(ctx, name, t, seen)
         if is_static(t):
             shape = ctx.const(np.array(sig(t), np.int32))
         else:
@@ -172,6 +176,17 @@ def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc
         ctx.rename(t, name)
     seen.add(id(t))
     return t
+
+
+def _scalar_copy(ctx: GraphContext, name: str, t: Tensor, seen: set[int]) -> Tensor:
+    if t.dtype.name == "bool":
+        out = ctx.op("LOGICAL_AND", [t, ctx.const(np.array(True))], t.dtype, (), name)
+    elif t.dtype.name == "string":
+        raise UnsupportedOpError(f"graph output {name!r}: string constant outputs are not supported")
+    else:
+        out = ctx.op("ADD", [t, ctx.const(np.array(0, t.dtype.numpy))], t.dtype, (), name)
+    seen.add(id(out))
+    return out
 
 
 def convert_graph(proto: Any, key: str, sg_name: str, nhwc_io: bool = False) -> Signature:

@@ -49,6 +49,12 @@ def compare(expected: np.ndarray, got: np.ndarray, rtol: float, atol: float) -> 
     return None
 
 
+def as_array(value):
+    if isinstance(value, onnx.TensorProto):
+        return onnx.numpy_helper.to_array(value)
+    return np.asarray(value)
+
+
 def run_case(case) -> tuple[str, str]:
     """('pass' | 'unsupported' | 'failed', detail) for one test case."""
     import siglite as sl
@@ -63,13 +69,13 @@ def run_case(case) -> tuple[str, str]:
     for inputs, outputs in case.data_sets:
         try:
             with np.errstate(all="ignore"):
-                got = rep.run(list(inputs))
+                got = rep.run([as_array(v) for v in inputs])
         except Exception as exc:
             return "failed", f"run raised {type(exc).__name__}: {str(exc)[:200]}"
         if len(got) != len(outputs):
             return "failed", f"{len(got)} outputs, expected {len(outputs)}"
         for i, (exp, out) in enumerate(zip(outputs, got, strict=True)):
-            problem = compare(exp, out, case.rtol, case.atol)
+            problem = compare(as_array(exp), out, case.rtol, case.atol)
             if problem:
                 return "failed", f"output {i}: {problem}"
     return "pass", ""

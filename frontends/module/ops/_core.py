@@ -7,7 +7,6 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
-
 from siglite.dtypes import DType
 from siglite.errors import SigliteError
 

@@ -7,7 +7,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
@@ -129,9 +128,7 @@ def cast(x: Any, dtype: Any, name: str | None = None) -> Any:
     """Convert element types (CAST)."""
     src = common_dtype(x) or as_dtype(np.asarray(x).dtype)
     dst = as_dtype(dtype)
-    return emit(
-        "CAST", x, in_data_type=src.tflite_name, out_data_type=dst.tflite_name, name=name
-    )
+    return emit("CAST", x, in_data_type=src.tflite_name, out_data_type=dst.tflite_name, name=name)
 
 
 @op
@@ -242,8 +239,15 @@ def reverse(x: Any, axis: Any, name: str | None = None) -> Any:
 
 
 @op
-def one_hot(indices: Any, depth: int, on_value: Any = 1.0, off_value: Any = 0.0, axis=-1,
-            dtype: Any = "float32", name: str | None = None) -> Any:  # fmt: skip
+def one_hot(
+    indices: Any,
+    depth: int,
+    on_value: Any = 1.0,
+    off_value: Any = 0.0,
+    axis=-1,
+    dtype: Any = "float32",
+    name: str | None = None,
+) -> Any:
     """One-hot vectors of length ``depth`` (ONE_HOT)."""
     dt = as_dtype(dtype)
     on, off = (np.asarray(v, dt.numpy) for v in (on_value, off_value))

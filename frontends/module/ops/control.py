@@ -10,7 +10,6 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
-
 from siglite.errors import SigliteError
 from siglite.ir import Tensor
 
@@ -87,10 +86,14 @@ def cond(pred: Any, true_fn: Callable[[], Any], false_fn: Callable[[], Any], nam
     p = as_ir(pred, parent)
     args = [as_ir(s, parent) for s in captured]
     out = parent.builder.op(
-        "IF", p, *args, outputs=types, name=name or "cond",
+        "IF",
+        p,
+        *args,
+        outputs=types,
+        name=name or "cond",
         then_subgraph_index=parent.add_helper(branches[0]),
         else_subgraph_index=parent.add_helper(branches[1]),
-    )  # fmt: skip
+    )
     res = () if not types else wrap(parent, out)
     return _unflatten(res if isinstance(res, tuple) else (res,), kind)
 
@@ -109,8 +112,13 @@ def _loop_trace(parent: Trace, label: str, specs: Sequence[tuple[Any, tuple]]) -
     return t, syms
 
 
-def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: Any,
-               maximum_iterations: int | None = None, name: str | None = None) -> Any:  # fmt: skip
+def while_loop(
+    cond: Callable[..., Any],
+    body: Callable[..., Any],
+    loop_vars: Any,
+    maximum_iterations: int | None = None,
+    name: str | None = None,
+) -> Any:
     """Repeat ``body`` while ``cond`` holds; traced, a WHILE node with two subgraphs."""
     items, kind = _flatten(loop_vars)
     parent = current_trace()
@@ -129,7 +137,10 @@ def while_loop(cond: Callable[..., Any], body: Callable[..., Any], loop_vars: An
         b_trace, b_args = _loop_trace(parent, f"{name or 'while'}_body", specs)
         c_out, _ = _run_branch(c_trace, cond, c_args)
         b_out, _ = _run_branch(b_trace, body, b_args)
-        new = [(t.dtype, _merge_shape(s[1], t.signature_shape)) for s, t in zip(specs, b_out, strict=True)]
+        new = [
+            (t.dtype, _merge_shape(s[1], t.signature_shape))
+            for s, t in zip(specs, b_out, strict=True)
+        ]
         if new == specs:
             break
         specs = new
@@ -144,14 +155,17 @@ def _finish_while(parent, init, specs, c, b, kind, name) -> Any:
         raise SigliteError(f"while_loop: body returned {len(b_out)} values for {len(init)}")
     captured = _align_captures([c_trace, b_trace], len(init))
     c_trace.subgraph.outputs = list(c_out)
-    b_trace.subgraph.outputs = list(b_out) + b_trace.subgraph.inputs[len(init):]
+    b_trace.subgraph.outputs = list(b_out) + b_trace.subgraph.inputs[len(init) :]
     args: list[Tensor] = init + [as_ir(s, parent) for s in captured]
-    types = specs + [(t.dtype, tuple(t.signature_shape)) for t in args[len(init):]]
+    types = specs + [(t.dtype, tuple(t.signature_shape)) for t in args[len(init) :]]
     out = parent.builder.op(
-        "WHILE", *args, outputs=types, name=name or "while",
+        "WHILE",
+        *args,
+        outputs=types,
+        name=name or "while",
         cond_subgraph_index=parent.add_helper(c_trace),
         body_subgraph_index=parent.add_helper(b_trace),
-    )  # fmt: skip
+    )
     res = wrap(parent, out)
     res = res if isinstance(res, tuple) else (res,)
     return _unflatten(res[: len(init)], kind)

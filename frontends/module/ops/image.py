@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.errors import SigliteError
 
 from ..graph import is_symbolic

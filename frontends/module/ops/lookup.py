@@ -6,7 +6,6 @@ import itertools
 from typing import Any
 
 import numpy as np
-
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 
@@ -69,7 +68,9 @@ class StaticHashTable:
         return reshape(SymbolicTensor(trace, out), [])
 
     def _lookup_now(self, keys: Any) -> np.ndarray:
-        table = dict(zip(self.initializer.keys.tolist(), self.initializer.values.tolist(), strict=True))
+        table = dict(
+            zip(self.initializer.keys.tolist(), self.initializer.values.tolist(), strict=True)
+        )
         arr = const_array(keys, self.key_dtype)
         default = self.default_value.item() if self.default_value.size == 1 else None
         flat = [table.get(k, default) for k in arr.reshape(-1).tolist()]

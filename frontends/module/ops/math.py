@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
@@ -128,9 +127,7 @@ def _arg(op_name: str, doc: str):
         out = as_dtype(output_type)
         if axis is None:
             axis = 0
-        return emit(
-            op_name, x, np.array([axis], np.int32), output_type=out.tflite_name, name=name
-        )
+        return emit(op_name, x, np.array([axis], np.int32), output_type=out.tflite_name, name=name)
 
     fn.__doc__ = doc
     return fn

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.errors import SigliteError
 
 from ..graph import is_symbolic
@@ -19,10 +18,28 @@ from .array import identity, reshape, transpose
 from .math import add, l2_normalize, multiply, rsqrt, sigmoid, subtract, tanh
 
 __all__ = [
-    "avg_pool2d", "batch_normalization", "bias_add", "conv2d", "conv2d_transpose",
-    "depthwise_conv2d", "dropout", "elu", "gelu", "l2_normalize", "leaky_relu", "log_softmax",
-    "max_pool2d", "moments", "relu", "relu6", "sigmoid", "silu", "softmax", "swish", "tanh",
-]  # fmt: skip
+    "avg_pool2d",
+    "batch_normalization",
+    "bias_add",
+    "conv2d",
+    "conv2d_transpose",
+    "depthwise_conv2d",
+    "dropout",
+    "elu",
+    "gelu",
+    "l2_normalize",
+    "leaky_relu",
+    "log_softmax",
+    "max_pool2d",
+    "moments",
+    "relu",
+    "relu6",
+    "sigmoid",
+    "silu",
+    "softmax",
+    "swish",
+    "tanh",
+]
 
 
 def _act(op_name: str, doc: str):
@@ -122,8 +139,15 @@ def _zeros_bias(n: int, x: Any) -> np.ndarray:
 
 
 @op
-def conv2d(input: Any, filters: Any, strides: Any = 1, padding: str = "VALID",  # noqa: A002
-           data_format: str = "NHWC", dilations: Any = None, name=None) -> Any:  # fmt: skip
+def conv2d(
+    input: Any,
+    filters: Any,
+    strides: Any = 1,
+    padding: str = "VALID",  # noqa: A002
+    data_format: str = "NHWC",
+    dilations: Any = None,
+    name=None,
+) -> Any:
     """2-D convolution, NHWC input and HWIO filters (CONV_2D)."""
     if data_format != "NHWC":
         raise SigliteError("conv2d: only data_format='NHWC' is supported")
@@ -131,17 +155,34 @@ def conv2d(input: Any, filters: Any, strides: Any = 1, padding: str = "VALID",  
     dh, dw = _pair(dilations, "dilations")
     out_channels = int(np.shape(filters)[3]) if not is_symbolic(filters) else filters.shape[3]
     return emit(
-        "CONV_2D", input, _rearrange(filters, [3, 0, 1, 2]), _zeros_bias(out_channels, input),
-        padding=_padding(padding), stride_h=sh, stride_w=sw, dilation_h_factor=dh,
-        dilation_w_factor=dw, fused_activation="NONE", name=name,
-    )  # fmt: skip
+        "CONV_2D",
+        input,
+        _rearrange(filters, [3, 0, 1, 2]),
+        _zeros_bias(out_channels, input),
+        padding=_padding(padding),
+        stride_h=sh,
+        stride_w=sw,
+        dilation_h_factor=dh,
+        dilation_w_factor=dw,
+        fused_activation="NONE",
+        name=name,
+    )
 
 
 @op
-def depthwise_conv2d(input: Any, filter: Any, strides: Any = 1, padding: str = "VALID",  # noqa: A002
-                     data_format: str = "NHWC", dilations: Any = None, name=None) -> Any:  # fmt: skip
+def depthwise_conv2d(
+    input: Any,
+    filter: Any,
+    strides: Any = 1,
+    padding: str = "VALID",  # noqa: A002
+    data_format: str = "NHWC",
+    dilations: Any = None,
+    name=None,
+) -> Any:
     """Depthwise 2-D convolution, HWCM filters (DEPTHWISE_CONV_2D with depth_multiplier M)."""
-    kh, kw, c, mult = (int(d) for d in np.shape(filter)) if not is_symbolic(filter) else filter.shape
+    kh, kw, c, mult = (
+        (int(d) for d in np.shape(filter)) if not is_symbolic(filter) else filter.shape
+    )
     if is_symbolic(filter) or not isinstance(filter, np.ndarray | list | tuple):
         w = reshape(filter, [1, kh, kw, c * mult])
     else:
@@ -149,22 +190,44 @@ def depthwise_conv2d(input: Any, filter: Any, strides: Any = 1, padding: str = "
     sh, sw = _pair(strides, "strides")
     dh, dw = _pair(dilations, "dilations")
     return emit(
-        "DEPTHWISE_CONV_2D", input, w, _zeros_bias(c * mult, input),
-        padding=_padding(padding), stride_h=sh, stride_w=sw, depth_multiplier=mult,
-        dilation_h_factor=dh, dilation_w_factor=dw, fused_activation="NONE", name=name,
-    )  # fmt: skip
+        "DEPTHWISE_CONV_2D",
+        input,
+        w,
+        _zeros_bias(c * mult, input),
+        padding=_padding(padding),
+        stride_h=sh,
+        stride_w=sw,
+        depth_multiplier=mult,
+        dilation_h_factor=dh,
+        dilation_w_factor=dw,
+        fused_activation="NONE",
+        name=name,
+    )
 
 
 @op
-def conv2d_transpose(input: Any, filters: Any, output_shape: Any, strides: Any = 1,  # noqa: A002
-                     padding: str = "SAME", name: str | None = None) -> Any:  # fmt: skip
+def conv2d_transpose(
+    input: Any,
+    filters: Any,
+    output_shape: Any,
+    strides: Any = 1,  # noqa: A002
+    padding: str = "SAME",
+    name: str | None = None,
+) -> Any:
     """Transposed 2-D convolution, HW(out)(in) filters (TRANSPOSE_CONV)."""
     sh, sw = _pair(strides, "strides")
     out_shape = output_shape if is_symbolic(output_shape) else np.asarray(output_shape, np.int32)
     return emit(
-        "TRANSPOSE_CONV", out_shape, _rearrange(filters, [2, 0, 1, 3]), input,
-        padding=_padding(padding), stride_h=sh, stride_w=sw, fused_activation="NONE", name=name,
-    )  # fmt: skip
+        "TRANSPOSE_CONV",
+        out_shape,
+        _rearrange(filters, [2, 0, 1, 3]),
+        input,
+        padding=_padding(padding),
+        stride_h=sh,
+        stride_w=sw,
+        fused_activation="NONE",
+        name=name,
+    )
 
 
 def _pool(op_name: str, doc: str):
@@ -173,9 +236,16 @@ def _pool(op_name: str, doc: str):
         kh, kw = _pair(ksize, "ksize")
         sh, sw = _pair(strides, "strides")
         return emit(
-            op_name, input, padding=_padding(padding), stride_h=sh, stride_w=sw,
-            filter_height=kh, filter_width=kw, fused_activation="NONE", name=name,
-        )  # fmt: skip
+            op_name,
+            input,
+            padding=_padding(padding),
+            stride_h=sh,
+            stride_w=sw,
+            filter_height=kh,
+            filter_width=kw,
+            fused_activation="NONE",
+            name=name,
+        )
 
     fn.__doc__ = doc
     return fn
@@ -188,8 +258,15 @@ avg_pool = avg_pool2d
 
 
 @op
-def batch_normalization(x: Any, mean: Any, variance: Any, offset: Any, scale: Any,
-                        variance_epsilon: float, name: str | None = None) -> Any:  # fmt: skip
+def batch_normalization(
+    x: Any,
+    mean: Any,
+    variance: Any,
+    offset: Any,
+    scale: Any,
+    variance_epsilon: float,
+    name: str | None = None,
+) -> Any:
     """``(x - mean) * scale / sqrt(variance + eps) + offset`` (MUL and ADD after folding)."""
     inv = rsqrt(add(variance, variance_epsilon))
     if scale is not None:

@@ -9,7 +9,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.dtypes import as_dtype, string
 
 from ..graph import const_array, is_symbolic
@@ -21,14 +20,28 @@ def _strings(x: Any) -> Any:
 
 
 @op
-def as_string(input: Any, precision: int = -1, scientific: bool = False,  # noqa: A002
-              shortest: bool = False, width: int = -1, fill: str = "", name=None) -> Any:  # fmt: skip
+def as_string(
+    input: Any,
+    precision: int = -1,
+    scientific: bool = False,  # noqa: A002
+    shortest: bool = False,
+    width: int = -1,
+    fill: str = "",
+    name=None,
+) -> Any:
     """Format numbers or booleans as strings, printf-style (AsString)."""
     dt = common_dtype(input) or as_dtype(np.asarray(input).dtype)
     return emit(
-        "AsString", input, T=dt, precision=precision, scientific=scientific, shortest=shortest,
-        width=width, fill=fill, name=name,
-    )  # fmt: skip
+        "AsString",
+        input,
+        T=dt,
+        precision=precision,
+        scientific=scientific,
+        shortest=shortest,
+        width=width,
+        fill=fill,
+        name=name,
+    )
 
 
 @op
@@ -78,10 +91,19 @@ def substr(input: Any, pos: Any, len: Any, unit: str = "BYTE", name=None) -> Any
 
 
 @op
-def regex_replace(input: Any, pattern: str, rewrite: str, replace_global: bool = True,  # noqa: A002
-                  name: str | None = None) -> Any:  # fmt: skip
+def regex_replace(
+    input: Any,
+    pattern: str,
+    rewrite: str,
+    replace_global: bool = True,  # noqa: A002
+    name: str | None = None,
+) -> Any:
     """Replace RE2 ``pattern`` matches with ``rewrite`` (StaticRegexReplace)."""
     return emit(
-        "StaticRegexReplace", _strings(input), pattern=pattern, rewrite=rewrite,
-        replace_global=replace_global, name=name,
-    )  # fmt: skip
+        "StaticRegexReplace",
+        _strings(input),
+        pattern=pattern,
+        rewrite=rewrite,
+        replace_global=replace_global,
+        name=name,
+    )

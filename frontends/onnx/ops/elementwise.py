@@ -14,6 +14,7 @@ from . import handler
 ARITH = frozenset({"float32", "int32", "int64", "int16", "int8", "uint8"}) | FLOATS
 SIGNED = ARITH - {"uint8"}
 FLOAT_ONLY = FLOATS
+F32 = frozenset({"float32"})  # the NN builtins (conv, pools, matmul, softmax, resize)
 
 
 def check_dtype(node: NodeView, t, allowed: frozenset[str], what: str = "input") -> None:
@@ -203,8 +204,8 @@ def clip(ctx: GraphContext, node: NodeView):
     lo_attr, hi_attr = node.attr("min"), node.attr("max")
     lo = ctx.const(np.array(lo_attr, x.dtype.numpy)) if lo_attr is not None else lo_t
     hi = ctx.const(np.array(hi_attr, x.dtype.numpy)) if hi_attr is not None else hi_t
-    lo_v = None if lo is None or lo.data is None else float(lo.data)
-    hi_v = None if hi is None or hi.data is None else float(hi.data)
+    lo_v = None if lo is None or lo.data is None or lo.data.size != 1 else float(lo.data.flat[0])
+    hi_v = None if hi is None or hi.data is None or hi.data.size != 1 else float(hi.data.flat[0])
     if x.dtype.name == "float32" and (lo_v, hi_v) in ((0.0, 6.0), (-1.0, 1.0), (0.0, None)):
         op = {(0.0, 6.0): "RELU6", (-1.0, 1.0): "RELU_N1_TO_1", (0.0, None): "RELU"}[(lo_v, hi_v)]
         return [unary(ctx, op, x)]

@@ -6,7 +6,7 @@ import numpy as np
 
 import siglite.dtypes as sdt
 
-from ..context import FLOATS, GraphContext, NodeView
+from ..context import GraphContext, NodeView
 from ..emit import binary, cast, is_static, normalize_axis, sig, to_nchw, to_nhwc
 from . import handler
 from .shapes import _i32
@@ -190,7 +190,7 @@ def _resize_size(node: NodeView, x, scales, sizes):
 @handler("Resize", "Upsample")
 def resize(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    if x.rank != 4 or x.dtype.name not in FLOATS:
+    if x.rank != 4 or x.dtype.name != "float32":
         raise node.error("only 4-D float inputs are supported")
     mode = node.attr("mode", "nearest")
     mode = "linear" if mode in ("bilinear", "linear") else mode

@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..context import FLOATS, GraphContext, NodeView
+from ..context import GraphContext, NodeView
 from ..emit import binary, bshape, reshape, scalar, sig, transpose
 from . import handler
-from .elementwise import check_dtype
+from .elementwise import F32, check_dtype
 
 
 @handler("Gemm")
 def gemm(ctx: GraphContext, node: NodeView):
     a, b, c = node.input(0), node.input(1), node.input(2)
-    check_dtype(node, a, FLOATS)
+    check_dtype(node, a, F32)
     if a.rank != 2 or b.rank != 2 or b.dtype != a.dtype:
         raise node.error("A and B must be 2-D with the same dtype")
     alpha, beta = float(node.attr("alpha", 1.0)), float(node.attr("beta", 1.0))
@@ -44,7 +44,7 @@ def gemm(ctx: GraphContext, node: NodeView):
 @handler("MatMul")
 def matmul(ctx: GraphContext, node: NodeView):
     a, b = node.input(0), node.input(1)
-    check_dtype(node, a, FLOATS)
+    check_dtype(node, a, F32)
     if b.dtype != a.dtype:
         raise node.error("operand dtypes differ")
     if a.rank == 0 or b.rank == 0:

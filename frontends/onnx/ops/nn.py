@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..context import FLOATS, GraphContext, NodeView
+from ..context import GraphContext, NodeView
 from ..emit import binary, sig, to_nchw, to_nhwc, transpose
 from . import handler
-from .elementwise import check_dtype
+from .elementwise import F32, check_dtype
 from .padding import Spatial, pad_nhwc, spatial_params
 
 
@@ -43,7 +43,7 @@ def _filter(ctx: GraphContext, node: NodeView, w, perm, one_d: bool):
 @handler("Conv")
 def conv(ctx: GraphContext, node: NodeView):
     x, w, b = node.input(0), node.input(1), node.input(2)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     one_d = x.rank == 3
     x = _to_2d(ctx, node, x)
     if w.rank != x.rank - (1 if one_d else 0):
@@ -95,7 +95,7 @@ def _grouped(ctx, node, xh, w, bias, group, out_shape, attrs, one_d):
 
 def _pool_common(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     if node.wants_output(1):
         raise node.error("the Indices output is not supported")
     node.attr("storage_order")  # only affects the Indices output
@@ -176,7 +176,7 @@ def _pool(ctx, op, xh, sp: Spatial, kernel):
 @handler("GlobalAveragePool", "GlobalMaxPool")
 def global_pool(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     axes = tuple(range(2, x.rank))
     op = "MEAN" if node.op_type == "GlobalAveragePool" else "REDUCE_MAX"
     out = tuple(d if i < 2 else 1 for i, d in enumerate(sig(x)))
@@ -187,7 +187,7 @@ def global_pool(ctx: GraphContext, node: NodeView):
 @handler("ConvTranspose")
 def conv_transpose(ctx: GraphContext, node: NodeView):
     x, w, b = node.input(0), node.input(1), node.input(2)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     if x.rank != 4 or int(node.attr("group", 1)) != 1:
         raise node.error("only 2-D ConvTranspose with group=1 is supported")
     if any(int(d) != 1 for d in node.attr("dilations", (1, 1))):

@@ -7,7 +7,7 @@ import numpy as np
 from ..context import FLOATS, GraphContext, NodeView
 from ..emit import binary, normalize_axis, reshape, scalar, sig, to_nchw, to_nhwc, transpose, unary
 from . import handler
-from .elementwise import check_dtype
+from .elementwise import F32, check_dtype
 
 
 def _channel_shaped(ctx: GraphContext, t, rank: int):
@@ -91,7 +91,7 @@ def rms_norm(ctx: GraphContext, node: NodeView):
 @handler("LRN")
 def lrn(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     if x.rank != 4 or sig(x)[1] < 0:
         raise node.error("LRN needs 4-D input with a static channel dimension")
     size = int(node.attr("size"))
@@ -114,7 +114,7 @@ def lrn(ctx: GraphContext, node: NodeView):
 
 def _softmax_like(ctx: GraphContext, node: NodeView, op: str):
     x = node.input(0)
-    check_dtype(node, x, FLOATS)
+    check_dtype(node, x, F32)
     attrs = {"beta": 1.0} if op == "SOFTMAX" else {}
     if x.rank == 0:
         raise node.error("scalar input is not supported")

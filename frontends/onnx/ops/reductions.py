@@ -21,11 +21,29 @@ REDUCE = {
 COMPOSED = ("ReduceL1", "ReduceL2", "ReduceSumSquare", "ReduceLogSum", "ReduceLogSumExp")
 
 
-def _axes(node: NodeView, x) -> tuple[int, ...] | None:
-    """The reduced axes, or ``None`` for 'no reduction' (noop_with_empty_axes)."""
+class DynamicAxes:
+    """Axes known only at run time: an int32 tensor of ``count`` distinct axes."""
+
+    def __init__(self, tensor, count: int) -> None:
+        self.tensor, self.count = tensor, count
+
+    def __bool__(self) -> bool:
+        return True
+
+
+def _axes(ctx: GraphContext, node: NodeView, x):
+    """The reduced axes (a tuple or DynamicAxes), or ``None`` for 'no reduction'."""
     axes = node.attr("axes")
-    if node.has_input(1):
-        axes = node.need_const(1, "axes").reshape(-1).tolist()
+    if node.has_input(1) and node.const(1) is None:
+        t = node.input(1)
+        count = sig(t)[0] if t.rank == 1 else -1
+        if count < 0:
+            raise node.error("run-time axes need a static length")
+        if count > 0:
+            return DynamicAxes(cast(ctx, t, sdt.int32), count)
+        axes = []
+    elif node.has_input(1):
+        axes = node.const(1).reshape(-1).tolist()
     noop = int(node.attr("noop_with_empty_axes", 0))
     if not axes:
         return None if noop else tuple(range(x.rank))
@@ -33,6 +51,9 @@ def _axes(node: NodeView, x) -> tuple[int, ...] | None:
 
 
 def reduce(ctx: GraphContext, op: str, x, axes, keep: bool):
+    if isinstance(axes, DynamicAxes):
+        out = (-1,) * (x.rank if keep else x.rank - axes.count)
+        return ctx.op(op, [x, axes.tensor], x.dtype, out, keep_dims=keep)
     if keep:
         out = tuple(1 if i in axes else d for i, d in enumerate(sig(x)))
     else:
@@ -46,7 +67,7 @@ def reduction(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     check_dtype(node, x, ARITH if node.op_type in REDUCE else FLOATS)
     keep = bool(int(node.attr("keepdims", 1)))
-    axes = _axes(node, x)
+    axes = _axes(ctx, node, x)
     if axes is None:
         axes = ()
     if node.op_type in REDUCE:

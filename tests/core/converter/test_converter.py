@@ -7,10 +7,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import siglite as sl
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
-
-import siglite as sl
 
 rng = np.random.default_rng(3)
 
@@ -111,7 +110,9 @@ def test_passes_fold_fuse_dedupe_and_keep_results():
     consts = [t for t in addmul.tensors if t.is_constant and t.shape == (3,)]
     assert len(consts) == 1  # a and b merged
     other = model.signatures["other"].subgraph
-    assert [n.attrs.get("fused_activation") for n in other.nodes if n.op == "BATCH_MATMUL"] == []
+    assert [(n.op, n.attrs["fused_activation"]) for n in other.nodes] == [
+        ("FULLY_CONNECTED", "RELU6")
+    ]
     data = conv.convert()
     x = rng.normal(size=(4, 3)).astype(np.float32)
     lite = _litert(data)

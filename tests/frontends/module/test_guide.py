@@ -1,12 +1,11 @@
-"""The TFLite signatures guide, run with ``import siglite as tf``; TensorFlow's fixture is the oracle."""
+"""The TFLite signatures guide run with ``import siglite as tf``; TF's fixture is the oracle."""
 
 from __future__ import annotations
 
 import numpy as np
 import pytest
-from ai_edge_litert.interpreter import Interpreter as LiteRT
-
 import siglite as tf
+from ai_edge_litert.interpreter import Interpreter as LiteRT
 
 
 class Model(tf.Module):

@@ -1,0 +1,111 @@
+"""``siglite convert SOURCE -o OUT.tflite``: convert a model and print what was written."""
+
+from __future__ import annotations
+
+import argparse
+from pathlib import Path
+
+from ..errors import ConverterError
+from ..ir import Model
+from .sources import converter_for
+from .summary import format_summary
+from .text import Progress
+
+HELP = "convert a saved model, an .onnx file or a Python object into a .tflite file"
+
+DESCRIPTION = """\
+Convert SOURCE into a TFLite flatbuffer and print a summary (signatures with their inputs and
+outputs, op counts, file size).
+
+SOURCE is one of:
+  DIR                 a saved-model directory written by sl.saved_model.save
+  FILE.onnx           an ONNX model
+  FILE.py:NAME        an object defined in a Python file (the file is run to get it)
+  MODULE:NAME         an object in an importable module (NAME may be dotted)
+
+The object may be an sl.Module (each @sl.function method with an input_signature becomes a
+signature named after the method), an sl.keras.Sequential model, a concrete function or a list
+of them, a siglite Model, or a dict {"module": torch_module, "sample_args": (tensor, ...)}.
+"""
+
+
+def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
+    p = sub.add_parser(
+        "convert",
+        help=HELP,
+        description=DESCRIPTION,
+        parents=parents,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
+    p.add_argument("source", metavar="SOURCE", help="what to convert (see above)")
+    p.add_argument("-o", "--output", required=True, metavar="OUT.tflite", help="file to write")
+    p.add_argument(
+        "--signature-key",
+        action="append",
+        metavar="KEY",
+        help="repeatable; a saved model or a multi-signature object keeps only these keys; a "
+        "single-signature source (ONNX, Keras-like, torch, one function) is given this key",
+    )
+    p.add_argument(
+        "--select-ops",
+        action="store_true",
+        help="allow TF Select ops (adds SELECT_TF_OPS to the target spec)",
+    )
+    p.add_argument("--allow-custom-ops", action="store_true", help="allow custom (plugin) ops")
+    p.set_defaults(func=run)
+
+
+def rekey(model: Model, names: list[str] | None, wanted: list[str] | None) -> Model:
+    """Rename signatures to ``names`` (in model order), then keep or rename to ``wanted``."""
+    from ..passes import order_signatures
+    from ..passes.layout import reachable_subgraphs, reorder_subgraphs
+
+    sigs = list(model.signatures.values())
+    if names is not None and len(names) == len(sigs):
+        for sig, name in zip(sigs, names, strict=True):
+            sig.key = name
+    if wanted and len(sigs) == 1 and len(wanted) == 1:
+        sigs[0].key = wanted[0]
+    elif wanted:
+        known = {s.key for s in sigs}
+        unknown = [k for k in wanted if k not in known]
+        if unknown:
+            raise ConverterError(
+                f"unknown signature key {unknown[0]!r}; the source has: {', '.join(sorted(known))}"
+            )
+        sigs = [s for s in sigs if s.key in wanted]
+        roots = []
+        for s in sigs:
+            if all(s.subgraph is not r for r in roots):
+                roots.append(s.subgraph)
+        reorder_subgraphs(model, reachable_subgraphs(model, roots))
+    model.signatures = {s.key: s for s in sigs}
+    return order_signatures(model)
+
+
+def convert(args: argparse.Namespace) -> tuple[Model, bytes]:
+    """Build, check and serialize the model described by the command's arguments."""
+    from ..converter import OpsSet
+    from ..format import write_model
+
+    keys = args.signature_key
+    converter, names = converter_for(args.source, keys)
+    if args.select_ops:
+        converter.target_spec.supported_ops = {OpsSet.TFLITE_BUILTINS, OpsSet.SELECT_TF_OPS}
+    converter.allow_custom_ops = bool(args.allow_custom_ops)
+    from_dir = Path(args.source).is_dir() or args.source.lower().endswith(".onnx")
+    model = converter.convert_model()
+    if names is not None or (keys and not from_dir):
+        model = rekey(model, names, None if from_dir else keys)
+    return model, write_model(model)
+
+
+def run(args: argparse.Namespace) -> int:
+    """Convert, write ``--output`` and print the summary."""
+    with Progress(f"converting {args.source}"):
+        model, data = convert(args)
+    out = Path(args.output)
+    out.write_bytes(data)
+    print(f"wrote {out}")
+    print(format_summary(model, len(data)))
+    return 0

@@ -1,0 +1,157 @@
+"""What ``siglite convert`` accepts as SOURCE, turned into a :class:`~siglite.Converter`.
+
+* a directory: a saved model written by ``sl.saved_model.save``;
+* a file ending in ``.onnx``: an ONNX model;
+* ``path/to/file.py:name`` or ``package.module:name``: a Python object, which may be
+
+  - an ``sl.Module`` (each ``@sl.function`` method with an ``input_signature`` becomes a
+    signature keyed by the method's name),
+  - a Keras-like model (``sl.keras.Sequential``),
+  - an ``sl.ConcreteFunction`` or a list/tuple of them,
+  - a siglite :class:`~siglite.Model`,
+  - a dict ``{"module": torch_module, "sample_args": (tensor, ...)}`` for PyTorch.
+
+``name`` may be dotted (``models.coder``). Loading a ``.py`` file runs that file, as
+``python file.py`` would; nothing is ever unpickled.
+"""
+
+from __future__ import annotations
+
+import importlib
+import importlib.util
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from ..errors import ConverterError, InvalidModelError
+from ..ir import Model
+
+
+def load_object(spec: str) -> Any:
+    """The object named by ``file.py:attr`` or ``module:attr``."""
+    where, _, attr = spec.rpartition(":")
+    if not where or not attr:
+        raise ConverterError(f"{spec!r}: expected a directory, an .onnx file, FILE.py:NAME or "
+                             "MODULE:NAME")  # fmt: skip
+    if where.endswith(".py") or os.sep in where or "/" in where:
+        module = _module_from_file(Path(where))
+    else:
+        module = _import(where)
+    obj: Any = module
+    for part in attr.split("."):
+        if not hasattr(obj, part):
+            raise ConverterError(f"{where} has no attribute {attr!r}")
+        obj = getattr(obj, part)
+    return obj
+
+
+def _module_from_file(path: Path) -> Any:
+    if not path.is_file():
+        raise InvalidModelError(f"no such Python file: {str(path)!r}")
+    name = "_siglite_source_" + path.stem.replace("-", "_")
+    spec = importlib.util.spec_from_file_location(name, path)
+    if spec is None or spec.loader is None:
+        raise ConverterError(f"cannot load {str(path)!r} as a Python module")
+    module = importlib.util.module_from_spec(spec)
+    # The file's own directory is importable from it, as when running `python file.py`.
+    sys.path.insert(0, str(path.resolve().parent))
+    sys.modules[name] = module
+    try:
+        spec.loader.exec_module(module)
+    except Exception as exc:
+        raise ConverterError(f"{str(path)!r} raised {type(exc).__name__}: {exc}") from exc
+    finally:
+        sys.path.remove(str(path.resolve().parent))
+    return module
+
+
+def _import(name: str) -> Any:
+    sys.path.insert(0, os.getcwd())
+    try:
+        return importlib.import_module(name)
+    except ImportError as exc:
+        raise ConverterError(f"cannot import module {name!r}: {exc}") from exc
+    finally:
+        sys.path.remove(os.getcwd())
+
+
+def _class(module: str, name: str) -> type | None:
+    try:
+        return getattr(importlib.import_module(module), name)
+    except (ImportError, AttributeError):
+        return None
+
+
+def module_functions(obj: Any) -> list[Any]:
+    """Concrete functions of an ``sl.Module``'s ``@sl.function`` methods with input
+    signatures, in name order."""
+    function_cls = _class("siglite.frontends.module.function", "Function")
+    found = []
+    for name in sorted(dir(type(obj))):
+        attr = getattr(type(obj), name, None)
+        if function_cls is not None and isinstance(attr, function_cls):
+            bound = getattr(obj, name)
+            if bound.input_signature is not None or not bound.arg_names:
+                found.append(bound.get_concrete_function())
+    if not found:
+        raise ConverterError(
+            f"{type(obj).__name__} has no @sl.function method with an input_signature to export"
+        )
+    return found
+
+
+def converter_for_object(obj: Any) -> tuple[Any, list[str] | None]:
+    """A converter for a Python object, and the signature keys to use (``None``: as given)."""
+    from ..converter import Converter
+
+    if isinstance(obj, Model):
+        return Converter.from_model(obj), None
+    module_cls = _class("siglite.frontends.module.variables", "Module")
+    if module_cls is not None and isinstance(obj, module_cls):
+        funcs = module_functions(obj)
+        return Converter.from_concrete_functions(funcs, obj), [f.name for f in funcs]
+    concrete_cls = _class("siglite.frontends.module.function", "ConcreteFunction")
+    items = list(obj) if isinstance(obj, list | tuple) else [obj]
+    if concrete_cls is not None and items and all(isinstance(f, concrete_cls) for f in items):
+        return Converter.from_concrete_functions(items), None
+    keras_cls = _class("siglite.frontends.sequential.model", "Sequential")
+    if keras_cls is not None and isinstance(obj, keras_cls):
+        return Converter.from_keras_model(obj), None
+    if isinstance(obj, dict) and "module" in obj:
+        args = obj.get("sample_args")
+        if not isinstance(args, tuple | list):
+            raise ConverterError("a torch source needs 'sample_args': a tuple of sample inputs")
+        return Converter.from_torch(obj["module"], tuple(args)), None
+    if "torch" in sys.modules and isinstance(obj, sys.modules["torch"].nn.Module):
+        raise ConverterError(
+            "a torch module needs sample inputs: name a dict "
+            '{"module": module, "sample_args": (tensor, ...)} instead'
+        )
+    raise ConverterError(
+        f"cannot convert a {type(obj).__name__}: expected an sl.Module, a Keras-like model, "
+        "concrete functions, a siglite Model or a torch dict with 'module' and 'sample_args'"
+    )
+
+
+def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, list[str] | None]:
+    """The converter for SOURCE, and how to key its signatures afterwards.
+
+    The second value lists the keys the converted signatures should be renamed to (in order)
+    when the source decides them itself; ``None`` keeps the keys the frontend chose.
+    """
+    from ..converter import Converter
+
+    path = Path(source)
+    if path.is_dir():
+        return Converter.from_saved_model(str(path), signature_keys=signature_keys), None
+    if source.lower().endswith(".onnx"):
+        if not path.is_file():
+            raise InvalidModelError(f"no such ONNX file: {source!r}")
+        key = signature_keys[0] if signature_keys else "serving_default"
+        return Converter.from_onnx(str(path), signature_key=key), None
+    if ":" not in source:
+        raise InvalidModelError(
+            f"{source!r} is not a directory, an .onnx file, FILE.py:NAME or MODULE:NAME"
+        )
+    return converter_for_object(load_object(source))

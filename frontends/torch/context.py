@@ -1,0 +1,182 @@
+"""Conversion state for one exported program: FX values to siglite tensors, emitters, errors."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+import numpy as np
+
+import siglite.dtypes as sdt
+from siglite.errors import UnsupportedOpError
+from siglite.ir import Node, Subgraph, Tensor
+
+# torch dtype names -> siglite dtypes (bfloat16 and quantized types are not supported).
+TORCH_DTYPES = {
+    "float32": sdt.float32, "float16": sdt.float16, "float64": sdt.float64, "int8": sdt.int8,
+    "uint8": sdt.uint8, "int16": sdt.int16, "int32": sdt.int32, "int64": sdt.int64,
+    "bool": sdt.bool_, "complex64": sdt.complex64,
+}  # fmt: skip
+
+
+def torch_dtype(dtype: Any, where: str) -> sdt.DType:
+    """The siglite dtype of a ``torch.dtype``; ``where`` names the model part."""
+    name = str(dtype).replace("torch.", "")
+    if name not in TORCH_DTYPES:
+        raise UnsupportedOpError(f"{where}: torch dtype {name} is not supported")
+    return TORCH_DTYPES[name]
+
+
+def dim_of(d: Any) -> int:
+    """A dimension from a fake tensor's shape: the int, or -1 when symbolic."""
+    if isinstance(d, int):
+        return d
+    known = getattr(getattr(d, "node", None), "maybe_as_int", lambda: None)()
+    return -1 if known is None else int(known)
+
+
+def concrete(sig: Sequence[int]) -> tuple[int, ...]:
+    return tuple(1 if d < 0 else int(d) for d in sig)
+
+
+def source_line(node: Any) -> str:
+    """The Python source position of an FX node, from its stack trace (or the module path)."""
+    trace = node.meta.get("stack_trace") or ""
+    lines = [ln.strip() for ln in trace.strip().splitlines() if ln.strip()]
+    for i in range(len(lines) - 1, -1, -1):
+        if lines[i].startswith("File "):
+            code = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("File ") else ""
+            return f"{lines[i]}: {code}".rstrip(": ")
+    stack = node.meta.get("source_fn_stack") or node.meta.get("nn_module_stack") or []
+    if isinstance(stack, dict):
+        stack = list(stack.values())
+    if stack:
+        return f"in {stack[-1][0]}"
+    return "source line unknown"
+
+
+class SymVal:
+    """A dynamic integer (a symbolic size) computed at run time as an int32 scalar tensor."""
+
+    def __init__(self, tensor: Tensor) -> None:
+        self.tensor = tensor
+
+    def __repr__(self) -> str:
+        return f"SymVal(%{self.tensor.name})"
+
+
+class Context:
+    """Builds one siglite subgraph while the FX nodes of an exported program are converted."""
+
+    def __init__(self, subgraph: Subgraph, consts: dict[tuple, np.ndarray]) -> None:
+        self.sg = subgraph
+        self.values: dict[str, Any] = {}
+        self.node: Any = None  # the FX node being converted (for errors and output types)
+        self._names: set[str] = set()
+        # shared by every signature of one conversion: equal constants give one array object
+        self._arrays = consts
+        self._const_tensors: dict[int, Tensor] = {}
+
+    # -- naming and errors ---------------------------------------------------------------------
+    def unique(self, name: str) -> str:
+        base, i = name or "t", 1
+        name = base
+        while name in self._names:
+            name, i = f"{base}_{i}", i + 1
+        self._names.add(name)
+        return name
+
+    def rename(self, t: Tensor, name: str) -> None:
+        self._names.discard(t.name)
+        t.name = self.unique(name)
+
+    def error(self, what: str, node: Any = None) -> UnsupportedOpError:
+        """An UnsupportedOpError naming the ATen op, ``what`` and the Python source line."""
+        node = node if node is not None else self.node
+        if node is None:
+            return UnsupportedOpError(what)
+        return UnsupportedOpError(f"aten op {node.target} ({what}) at {source_line(node)}")
+
+    # -- tensors -------------------------------------------------------------------------------
+    def new_tensor(self, name: str, dtype: Any, sig: Sequence[int], data: Any = None) -> Tensor:
+        sig = tuple(int(d) for d in sig)
+        t = Tensor(self.unique(name), sdt.as_dtype(dtype), concrete(sig), sig, data)
+        return self.sg.add_tensor(t)
+
+    def array(self, value: Any, dtype: Any = None) -> np.ndarray:
+        """``value`` as a numpy array, one shared object per distinct content (byte-identical)."""
+        if hasattr(value, "detach"):
+            value = value.detach().cpu().contiguous().numpy()
+        arr = np.ascontiguousarray(np.asarray(value, None if dtype is None else dtype))
+        key = (arr.dtype.str, arr.shape, arr.tobytes())
+        return self._arrays.setdefault(key, arr)
+
+    def const(self, value: Any, name: str = "const", dtype: Any = None) -> Tensor:
+        """A constant tensor (numpy array or torch tensor); equal contents share one tensor."""
+        np_dtype = None if dtype is None else sdt.as_dtype(dtype).numpy
+        arr = self.array(value, np_dtype)
+        if arr.dtype.kind in "USO":
+            raise self.error("string constants are not supported")
+        cached = self._const_tensors.get(id(arr))
+        if cached is not None:
+            return cached
+        t = self.new_tensor(name, sdt.as_dtype(arr.dtype), arr.shape, data=arr)
+        self._const_tensors[id(arr)] = t
+        return t
+
+    def ints(self, values: Sequence[int], name: str = "shape") -> Tensor:
+        return self.const(np.array(list(values), np.int32).reshape(-1), name)
+
+    def scalar(self, value: Any, dtype: sdt.DType) -> Tensor:
+        return self.const(np.array(value, dtype.numpy), "scalar")
+
+    def op(
+        self,
+        op: str,
+        inputs: Sequence[Tensor | None],
+        out: tuple[Any, Sequence[int]] | None = None,
+        name: str | None = None,
+        **attrs: Any,
+    ) -> Tensor:
+        """Append a one-output node; its type is ``out`` or the op schema's inference."""
+        return self.op_multi(op, inputs, None if out is None else [out], name, **attrs)[0]
+
+    def op_multi(
+        self,
+        op: str,
+        inputs: Sequence[Tensor | None],
+        outs: Sequence[tuple[Any, Sequence[int]]] | None = None,
+        name: str | None = None,
+        **attrs: Any,
+    ) -> list[Tensor]:
+        """Append a node with several outputs (types given, or inferred by the schema)."""
+        if outs is None:
+            from siglite.ops.registry import get_op
+
+            outs = get_op(op).infer(list(inputs), attrs)
+        base = name or op.lower()
+        tensors = [
+            self.new_tensor(base if len(outs) == 1 else f"{base}_{i}", d, s)
+            for i, (d, s) in enumerate(outs)
+        ]
+        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
+        return tensors
+
+    # -- the current FX node's result type -----------------------------------------------------
+    def meta_val(self, node: Any = None, index: int | None = None) -> Any:
+        val = (node if node is not None else self.node).meta.get("val")
+        if index is not None and isinstance(val, (tuple, list)):
+            val = val[index]
+        return val
+
+    def out_type(self, node: Any = None, index: int | None = None) -> tuple[sdt.DType, tuple]:
+        """``(dtype, shape signature)`` of the FX node's (``index``-th) tensor result."""
+        val = self.meta_val(node, index)
+        if val is None or not hasattr(val, "shape"):
+            raise self.error("the exported node has no tensor type", node)
+        dtype = torch_dtype(val.dtype, f"result of {node or self.node}")
+        return dtype, tuple(dim_of(d) for d in val.shape)
+
+    def emit(self, op: str, inputs: Sequence[Tensor | None], **attrs: Any) -> Tensor:
+        """Append ``op`` whose output is the current FX node's result (type from export)."""
+        return self.op(op, inputs, self.out_type(), self.node.name, **attrs)
