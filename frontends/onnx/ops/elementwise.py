@@ -32,8 +32,8 @@ def arithmetic(ctx: GraphContext, node: NodeView):
     check_dtype(node, a, ARITH)
     if node.op_type == "Pow":
         if b.dtype != a.dtype:
-            if (a.dtype.name in FLOATS) != (b.dtype.name in FLOATS):
-                raise node.error("mixed integer and float operands are not supported")
+            if a.dtype.name not in FLOATS and b.dtype.name in FLOATS:
+                raise node.error("an integer base with a float exponent is not supported")
             from ..emit import cast
 
             b = cast(ctx, b, a.dtype)
@@ -119,9 +119,7 @@ def mod(ctx: GraphContext, node: NodeView):
     a, b = node.input(0), node.input(1)
     check_dtype(node, a, SIGNED)
     fmod = int(node.attr("fmod", 0))
-    if a.dtype.name in FLOATS and not fmod:
-        raise node.error("fmod=0 is not defined for floats")
-    if not fmod:
+    if not fmod:  # numpy-style remainder (the divisor's sign), also what ONNX computes for floats
         return [binary(ctx, "FLOOR_MOD", a, b)]
     if a.dtype.name not in FLOATS | {"int32"}:
         raise node.error(f"fmod=1 needs float or int32 inputs, got {a.dtype.name}")

@@ -141,14 +141,21 @@ def pad(ctx: GraphContext, node: NodeView):
 @handler("Trilu")
 def trilu(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    k = int(node.need_const(1, "k").reshape(-1)[0]) if node.has_input(1) else 0
     rows, cols = sig(x)[-2:]
     if rows < 0 or cols < 0:
         raise node.error("the last two dimensions must be static")
-    ones = np.ones((rows, cols), bool)
-    mask = np.triu(ones, k) if int(node.attr("upper", 1)) else np.tril(ones, k)
+    upper = int(node.attr("upper", 1))
+    k_t = node.input(1) if node.has_input(1) else ctx.const(np.array(0, np.int64))
+    if k_t.data is not None:
+        k = int(k_t.data.reshape(-1)[0])
+        ones = np.ones((rows, cols), bool)
+        mask = ctx.const(np.triu(ones, k) if upper else np.tril(ones, k))
+    else:  # run-time k: compare each element's diagonal offset (col - row) with k
+        offset = ctx.const((np.arange(cols)[None, :] - np.arange(rows)[:, None]).astype(np.int64))
+        k_s = cast(ctx, k_t, sdt.int64)
+        mask = binary(ctx, "GREATER_EQUAL" if upper else "LESS_EQUAL", offset, k_s)
     zero = ctx.const(np.array(0, x.dtype.numpy))
-    return [ctx.op("SELECT_V2", [ctx.const(mask), x, zero], x.dtype, sig(x))]
+    return [ctx.op("SELECT_V2", [mask, x, zero], x.dtype, sig(x))]
 
 
 def _resize_flags(node: NodeView, mode: str, ctm: str, nearest: str):

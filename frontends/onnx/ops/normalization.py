@@ -49,10 +49,14 @@ def _mean(ctx: GraphContext, x, axes):
     return ctx.op("MEAN", [x, ctx.const(np.array(axes, np.int32))], x.dtype, out, keep_dims=True)
 
 
-def _normalize(ctx: GraphContext, x, axes, eps: float):
-    d = binary(ctx, "SUB", x, _mean(ctx, x, axes))
+def _normalize(ctx: GraphContext, x, axes, eps: float, stats: list | None = None):
+    mean = _mean(ctx, x, axes)
+    d = binary(ctx, "SUB", x, mean)
     var = _mean(ctx, binary(ctx, "MUL", d, d), axes)
-    return binary(ctx, "MUL", d, unary(ctx, "RSQRT", binary(ctx, "ADD", var, scalar(ctx, eps, x))))
+    inv = unary(ctx, "RSQRT", binary(ctx, "ADD", var, scalar(ctx, eps, x)))
+    if stats is not None:
+        stats += [mean, inv]
+    return binary(ctx, "MUL", d, inv)
 
 
 @handler("InstanceNormalization")
@@ -68,12 +72,13 @@ def instance_norm(ctx: GraphContext, node: NodeView):
 def layer_norm(ctx: GraphContext, node: NodeView):
     x, scale, bias = node.input(0), node.input(1), node.input(2)
     check_dtype(node, x, FLOATS)
-    _only_first_output(node)
-    node.attr("stash_type")  # statistics are computed in the input's float type
+    if int(node.attr("stash_type", 1)) != 1 and x.dtype.name != "float32":
+        raise node.error("statistics are computed in the input type; stash_type must be 1")
     axis = normalize_axis(int(node.attr("axis", -1)), x.rank, node.where)
-    y = _normalize(ctx, x, tuple(range(axis, x.rank)), float(node.attr("epsilon", 1e-5)))
+    stats: list = []
+    y = _normalize(ctx, x, tuple(range(axis, x.rank)), float(node.attr("epsilon", 1e-5)), stats)
     y = binary(ctx, "MUL", y, scale)
-    return [binary(ctx, "ADD", y, bias) if bias is not None else y]
+    return [binary(ctx, "ADD", y, bias) if bias is not None else y, *stats]
 
 
 @handler("RMSNormalization")

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import siglite as sl
-from conftest import counter_model, hashtable_model, if_model, litert, while_model
+from runtime_models import counter_model, hashtable_model, if_model, litert, while_model
 
 FIXTURES = ["seed_keras_sequential", "int8_cnn"]
 

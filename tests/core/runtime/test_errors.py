@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import siglite as sl
-from conftest import BoomDelegate, custom_op_model, if_model
+from runtime_models import BoomDelegate, custom_op_model, if_model
 
 
 def test_unknown_custom_op_fails_at_allocation():

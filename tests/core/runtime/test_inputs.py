@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import siglite as sl
-from conftest import hashtable_model, if_model, litert
+from runtime_models import hashtable_model, if_model, litert
 
 
 @pytest.fixture

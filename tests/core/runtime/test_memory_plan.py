@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 import siglite as sl
-from conftest import LiteRT, chain_model
+from runtime_models import LiteRT, chain_model
 from siglite.ops import register_op
 from siglite.ops.registry import CUSTOM, OpSchema
 from siglite.runtime.arena import Allocation, plan_offsets

@@ -6,7 +6,7 @@ import threading
 
 import numpy as np
 import siglite as sl
-from conftest import two_signature_model
+from runtime_models import two_signature_model
 
 THREADS, CALLS = 8, 500
 
