@@ -123,6 +123,8 @@ def as_dtype(value: Any) -> DType:
     """Coerce a DType, name (``"float32"``/``"FLOAT32"``), numpy dtype or Python type."""
     if isinstance(value, DType):
         return value
+    if value is None:  # numpy would read None as float64
+        raise DTypeError("cannot interpret None as a tensor type")
     if isinstance(value, str) and value in _BY_NAME:
         return _BY_NAME[value]
     if value in (bytes, str, np.bytes_, np.str_):
@@ -139,6 +141,8 @@ def as_dtype(value: Any) -> DType:
         raise DTypeError(f"cannot interpret {value!r} as a tensor type") from None
     if npd.kind in ("S", "U", "O"):
         return string
+    if not npd.isnative:  # a big-endian float32 is still float32
+        npd = npd.newbyteorder("=")
     if npd in _BY_NUMPY:
         return _BY_NUMPY[npd]
     raise DTypeError(f"numpy dtype {npd} has no TFLite tensor type")

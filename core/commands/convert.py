@@ -55,32 +55,30 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
     p.set_defaults(func=run)
 
 
-def rekey(model: Model, names: list[str] | None, wanted: list[str] | None) -> Model:
-    """Rename signatures to ``names`` (in model order), then keep or rename to ``wanted``."""
+def rekey(model: Model, keys: list[str]) -> Model:
+    """Give the signatures ``keys`` (in model order), then restore the key-ordered layout."""
     from ..passes import order_signatures
-    from ..passes.layout import reachable_subgraphs, reorder_subgraphs
 
     sigs = list(model.signatures.values())
-    if names is not None and len(names) == len(sigs):
-        for sig, name in zip(sigs, names, strict=True):
-            sig.key = name
-    if wanted and len(sigs) == 1 and len(wanted) == 1:
-        sigs[0].key = wanted[0]
-    elif wanted:
-        known = {s.key for s in sigs}
-        unknown = [k for k in wanted if k not in known]
-        if unknown:
-            raise ConverterError(
-                f"unknown signature key {unknown[0]!r}; the source has: {', '.join(sorted(known))}"
-            )
-        sigs = [s for s in sigs if s.key in wanted]
-        roots = []
-        for s in sigs:
-            if all(s.subgraph is not r for r in roots):
-                roots.append(s.subgraph)
-        reorder_subgraphs(model, reachable_subgraphs(model, roots))
+    if not keys or [s.key for s in sigs] == keys:
+        return model
+    if len(keys) != len(sigs):
+        raise ConverterError(f"expected {len(sigs)} signature keys, got {len(keys)}")
+    for sig, key in zip(sigs, keys, strict=True):
+        sig.key = key
     model.signatures = {s.key: s for s in sigs}
     return order_signatures(model)
+
+
+def _op_set_hint(exc: ConverterError) -> ConverterError:
+    lines = str(exc).splitlines()
+    if len(lines) > 1 and "op sets" in lines[0]:
+        found = "; ".join(line.strip() for line in lines[1:])
+        return ConverterError(
+            f"the model uses ops outside the allowed op sets (add --select-ops for TF Select "
+            f"ops, --allow-custom-ops for custom ops): {found}"
+        )
+    return exc
 
 
 def convert(args: argparse.Namespace) -> tuple[Model, bytes]:
@@ -88,15 +86,15 @@ def convert(args: argparse.Namespace) -> tuple[Model, bytes]:
     from ..converter import OpsSet
     from ..format import write_model
 
-    keys = args.signature_key
-    converter, names = converter_for(args.source, keys)
+    converter, keys = converter_for(args.source, args.signature_key)
     if args.select_ops:
         converter.target_spec.supported_ops = {OpsSet.TFLITE_BUILTINS, OpsSet.SELECT_TF_OPS}
     converter.allow_custom_ops = bool(args.allow_custom_ops)
-    from_dir = Path(args.source).is_dir() or args.source.lower().endswith(".onnx")
-    model = converter.convert_model()
-    if names is not None or (keys and not from_dir):
-        model = rekey(model, names, None if from_dir else keys)
+    try:
+        model = converter.convert_model()
+    except ConverterError as exc:
+        raise _op_set_hint(exc) from exc
+    model = rekey(model, keys)
     return model, write_model(model)
 
 

@@ -64,9 +64,7 @@ def gather_inputs(sig: Signature, assignments: dict[str, str]) -> dict[str, np.n
     for name, text in assignments.items():
         if name not in sig.inputs:
             known = ", ".join(sorted(sig.inputs)) or "none"
-            raise InputError(
-                f"signature {sig.key!r} has no input {name!r} (inputs: {known})"
-            )
+            raise InputError(f"signature {sig.key!r} has no input {name!r} (inputs: {known})")
         out[name] = as_input(name, text, sig.inputs[name])
     return out
 

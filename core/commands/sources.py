@@ -101,28 +101,47 @@ def module_functions(obj: Any) -> list[Any]:
     return found
 
 
-def converter_for_object(obj: Any) -> tuple[Any, list[str] | None]:
-    """A converter for a Python object, and the signature keys to use (``None``: as given)."""
+def _pick(items: list[Any], wanted: list[str] | None, what: str) -> list[Any]:
+    """The items whose ``name`` is in ``wanted`` (all when ``wanted`` is empty)."""
+    if not wanted or len(items) == 1:
+        return items
+    names = [f.name for f in items]
+    unknown = [k for k in wanted if k not in names]
+    if unknown:
+        raise ConverterError(
+            f"unknown signature key {unknown[0]!r}; the {what} has: {', '.join(sorted(names))}"
+        )
+    return [f for f in items if f.name in wanted]
+
+
+def converter_for_object(obj: Any, wanted: list[str] | None = None) -> tuple[Any, list[str]]:
+    """A converter for a Python object, and the keys its signatures get, in model order.
+
+    Several functions are narrowed to ``wanted`` before conversion; a single signature is
+    keyed ``wanted[0]`` (or the method's name for an ``sl.Module``).
+    """
     from ..converter import Converter
 
     if isinstance(obj, Model):
-        return Converter.from_model(obj), None
+        return Converter.from_model(select(obj, wanted)), list(wanted or [])
     module_cls = _class("siglite.frontends.module.variables", "Module")
     if module_cls is not None and isinstance(obj, module_cls):
-        funcs = module_functions(obj)
-        return Converter.from_concrete_functions(funcs, obj), [f.name for f in funcs]
+        funcs = _pick(module_functions(obj), wanted, type(obj).__name__)
+        keys = list(wanted) if wanted and len(funcs) == 1 else [f.name for f in funcs]
+        return Converter.from_concrete_functions(funcs, obj), sorted(keys)
     concrete_cls = _class("siglite.frontends.module.function", "ConcreteFunction")
     items = list(obj) if isinstance(obj, list | tuple) else [obj]
     if concrete_cls is not None and items and all(isinstance(f, concrete_cls) for f in items):
-        return Converter.from_concrete_functions(items), None
+        funcs = _pick(items, wanted, "function list")
+        return Converter.from_concrete_functions(funcs), _single(wanted, len(funcs))
     keras_cls = _class("siglite.frontends.sequential.model", "Sequential")
     if keras_cls is not None and isinstance(obj, keras_cls):
-        return Converter.from_keras_model(obj), None
+        return Converter.from_keras_model(obj), _single(wanted, 1)
     if isinstance(obj, dict) and "module" in obj:
         args = obj.get("sample_args")
         if not isinstance(args, tuple | list):
             raise ConverterError("a torch source needs 'sample_args': a tuple of sample inputs")
-        return Converter.from_torch(obj["module"], tuple(args)), None
+        return Converter.from_torch(obj["module"], tuple(args)), _single(wanted, 1)
     if "torch" in sys.modules and isinstance(obj, sys.modules["torch"].nn.Module):
         raise ConverterError(
             "a torch module needs sample inputs: name a dict "
@@ -134,24 +153,45 @@ def converter_for_object(obj: Any) -> tuple[Any, list[str] | None]:
     )
 
 
-def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, list[str] | None]:
-    """The converter for SOURCE, and how to key its signatures afterwards.
+def _single(wanted: list[str] | None, count: int) -> list[str]:
+    if wanted and count == 1 and len(wanted) > 1:
+        raise ConverterError(f"the source has one signature; got {len(wanted)} keys for it")
+    return list(wanted or []) if count == 1 else []
 
-    The second value lists the keys the converted signatures should be renamed to (in order)
-    when the source decides them itself; ``None`` keeps the keys the frontend chose.
-    """
+
+def select(model: Model, wanted: list[str] | None) -> Model:
+    """``model`` with only the signatures ``wanted`` (and the subgraphs they reach)."""
+    from ..passes.layout import reachable_subgraphs, reorder_subgraphs
+
+    if not wanted or len(model.signatures) <= 1:
+        return model
+    unknown = [k for k in wanted if k not in model.signatures]
+    if unknown:
+        known = ", ".join(sorted(model.signatures))
+        raise ConverterError(f"unknown signature key {unknown[0]!r}; the model has: {known}")
+    model.signatures = {k: s for k, s in model.signatures.items() if k in wanted}
+    roots: list[Any] = []
+    for sig in model.signatures.values():
+        if all(sig.subgraph is not r for r in roots):
+            roots.append(sig.subgraph)
+    return reorder_subgraphs(model, reachable_subgraphs(model, roots))
+
+
+def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, list[str]]:
+    """The converter for SOURCE, and the keys to give its signatures after conversion (in
+    model order; empty: keep the frontend's keys)."""
     from ..converter import Converter
 
     path = Path(source)
     if path.is_dir():
-        return Converter.from_saved_model(str(path), signature_keys=signature_keys), None
+        return Converter.from_saved_model(str(path), signature_keys=signature_keys), []
     if source.lower().endswith(".onnx"):
         if not path.is_file():
             raise InvalidModelError(f"no such ONNX file: {source!r}")
         key = signature_keys[0] if signature_keys else "serving_default"
-        return Converter.from_onnx(str(path), signature_key=key), None
+        return Converter.from_onnx(str(path), signature_key=key), []
     if ":" not in source:
         raise InvalidModelError(
             f"{source!r} is not a directory, an .onnx file, FILE.py:NAME or MODULE:NAME"
         )
-    return converter_for_object(load_object(source))
+    return converter_for_object(load_object(source), signature_keys)

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
@@ -17,13 +18,18 @@ _SHORT = {
 }  # fmt: skip
 
 
+_ENUM = re.compile(r"[A-Z][A-Z0-9_]*")
+
+
 def short_dtype(dtype: Any) -> str:
     return _SHORT.get(dtype.name, dtype.name)
 
 
 def _attr(value: Any) -> str:
     if isinstance(value, str):
-        return value
+        # Enum values (SAME, RELU) read best bare; other text is quoted so that an empty or
+        # spaced string stays visible.
+        return value if _ENUM.fullmatch(value) else repr(value)
     if isinstance(value, float):
         return f"{value:g}"
     if isinstance(value, bytes):

@@ -55,8 +55,9 @@ class OpSchema:
 _SCHEMAS: dict[str, OpSchema] = {}
 
 
-def register_op(schema: OpSchema, *, replace: bool = False) -> OpSchema:
-    """Add an op to the vocabulary. Re-registering the same name needs ``replace=True``."""
+def check_op(schema: OpSchema, *, replace: bool = False) -> OpSchema | None:
+    """Raise :class:`PluginError` unless ``schema`` may be registered; return the schema already
+    registered by the same owner (re-registration is then a no-op), else ``None``."""
     if schema.opset not in (BUILTINS, SELECT, CUSTOM):
         raise PluginError(f"op {schema.name!r}: opset must be BUILTINS, SELECT or CUSTOM")
     if schema.opset == BUILTINS and schema.name not in BUILTIN_CODES:
@@ -66,6 +67,14 @@ def register_op(schema: OpSchema, *, replace: bool = False) -> OpSchema:
         if old.source == schema.source:
             return old  # idempotent re-registration by the same owner
         raise PluginError(f"op {schema.name!r} is already registered by {old.source}")
+    return None
+
+
+def register_op(schema: OpSchema, *, replace: bool = False) -> OpSchema:
+    """Add an op to the vocabulary. Re-registering the same name needs ``replace=True``."""
+    old = check_op(schema, replace=replace)
+    if old is not None:
+        return old
     _SCHEMAS[schema.name] = schema
     return schema
 
@@ -77,6 +86,11 @@ def get_op(name: str) -> OpSchema:
         return _SCHEMAS[name]
     if name in BUILTIN_CODES:
         return OpSchema(name)
+    from ..plugins.manager import ensure_loaded
+
+    ensure_loaded()  # plugin ops register on first use of the plugin system
+    if name in _SCHEMAS:
+        return _SCHEMAS[name]
     raise UnsupportedOpError(f"unknown op {name!r}: not a TFLite builtin nor a registered op")
 
 
@@ -89,8 +103,11 @@ def find_op(name: str) -> OpSchema | None:
 
 
 def all_ops() -> dict[str, OpSchema]:
-    """Every registered schema, by name."""
+    """Every registered schema, by name (plugin ops included)."""
     _ensure_builtin_schemas()
+    from ..plugins.manager import ensure_loaded
+
+    ensure_loaded()
     return dict(_SCHEMAS)
 
 

@@ -10,10 +10,11 @@ from __future__ import annotations
 
 from ..ir.graph import Model, Node, Subgraph
 
+# CONCATENATION has a fused_activation field too, but LiteRT's kernel refuses any value but NONE.
 FUSABLE_OPS = frozenset(
     {
         "ADD", "SUB", "MUL", "DIV", "FULLY_CONNECTED", "CONV_2D", "DEPTHWISE_CONV_2D",
-        "CONCATENATION", "AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D", "TRANSPOSE_CONV",
+        "AVERAGE_POOL_2D", "MAX_POOL_2D", "L2_POOL_2D", "TRANSPOSE_CONV",
     }
 )  # fmt: skip
 ACTIVATIONS = frozenset({"RELU", "RELU6", "RELU_N1_TO_1"})

@@ -5,11 +5,10 @@ fixed point, removes what cancels:
 
 * a chain ``TRANSPOSE(TRANSPOSE(x, p), q)`` becomes one transpose, or nothing when the
   permutations compose to the identity; constant inputs are transposed at conversion time;
-* a transpose feeding an elementwise op (unary, binary, ``SELECT_V2``, ``PRELU``, ``CAST`` ...) whose
-  other inputs are constants or the same transpose moves below the op; so it does through
+* a transpose feeding an elementwise op (unary, binary, ``SELECT_V2``, ``PRELU``, ``CAST``
+  ...) whose other inputs are constants or the same transpose moves below the op; so it does through
   ``CONCATENATION`` (axis remapped), reductions with constant axes and ``PAD``-like ops;
-* a transpose that only moves size-1 dimensions is a reshape, and one read only by a
-  ``RESHAPE`` is skipped.
+* a ``RESHAPE`` of a transpose that only moves size-1 dimensions reads the transpose's input.
 
 Transposes only move towards the outputs and a move never adds one, so the pass terminates.
 """
@@ -130,11 +129,25 @@ class _Rewriter:
 
     def replace_uses(self, old: Tensor, new: Tensor) -> bool:
         if id(old) in self.protected:
-            return False
+            return self.write_into(new, old)
         for n in (*self.out, *self.pending):
             for i, t in enumerate(n.inputs):
                 if t is old:
                     self.set_input(n, i, new)
+        self.changed = True
+        return True
+
+    def write_into(self, src: Tensor, out: Tensor) -> bool:
+        """Let the producer of ``src`` write the protected ``out`` directly (same value)."""
+        node = self.producer.get(id(src))
+        if node is None or id(src) in self.protected or src.shape != out.shape:
+            return False
+        node.outputs = [out if t is src else t for t in node.outputs]
+        self.producer[id(out)] = node
+        for n in (*self.out, *self.pending):
+            for i, t in enumerate(n.inputs):
+                if t is src:
+                    self.set_input(n, i, out)
         self.changed = True
         return True
 

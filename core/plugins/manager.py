@@ -54,6 +54,7 @@ class Registry:
     op_kernels: dict[tuple[str, str], Any] = field(default_factory=dict)
     entries: list[PluginInfo] = field(default_factory=list)
     failed: dict[str, str] = field(default_factory=dict)
+    ops: list[Any] = field(default_factory=list)  # schemas a plugin is about to register
 
     def kernel(self, delegate: str, op: str, dtype: str | None = None) -> Any:
         return self.op_kernels.get((delegate, op))
@@ -62,6 +63,7 @@ class Registry:
 _lock = threading.RLock()
 _registry: Registry | None = None
 _manager: pluggy.PluginManager | None = None
+_state = threading.local()  # ``loading``: this thread is inside load_plugins()
 
 
 def _dist_of(module_name: str) -> tuple[str, str]:
@@ -84,7 +86,7 @@ def _collect(
     pm: pluggy.PluginManager, reg: Registry, plugin: Any, name: str, dist: str, version: str
 ) -> None:
     from ..delegate import Kernel
-    from ..ops.registry import OpSchema, register_op
+    from ..ops.registry import OpSchema, check_op
 
     def info(n: str, kind: str, desc: str = "") -> None:
         reg.entries.append(PluginInfo(n, kind, name, version, dist, desc))
@@ -102,7 +104,8 @@ def _collect(
             raise PluginError(f"plugin {name}: register_ops expects an OpSchema, got {schema!r}")
         if schema.source == "siglite" and name not in BUILTIN_PLUGINS:
             schema.source = name
-        register_op(schema)
+        check_op(schema)
+        reg.ops.append(schema)  # registered once every hook of the plugin has succeeded
         for delegate_name, fn in (kernels or {}).items():
             k = fn if isinstance(fn, Kernel) else Kernel(schema.name, fn)
             reg.op_kernels[(delegate_name, schema.name)] = k
@@ -135,7 +138,11 @@ def _load_one(pm: pluggy.PluginManager, reg: Registry, name: str, loader: Any) -
             stacklevel=3,
         )
         return
+    from ..ops.registry import register_op
+
     pm.register(plugin, name=name)
+    for schema in staged.ops:
+        register_op(schema)
     reg.frontends.update(staged.frontends)
     reg.delegates.update(staged.delegates)
     reg.op_kernels.update(staged.op_kernels)
@@ -151,15 +158,30 @@ def load_plugins() -> Registry:
         pm = pluggy.PluginManager("siglite")
         pm.add_hookspecs(hookspecs)
         reg = Registry()
-        for mod in BUILTIN_PLUGINS:
-            if importlib.util.find_spec(mod.rsplit(".", 1)[0]) is None:
-                continue  # that part of siglite is not built yet / not installed
-            _load_one(pm, reg, mod, lambda m=mod: importlib.import_module(m))
-        for ep in metadata.entry_points(group="siglite"):
-            if _allowed(ep.name):
-                _load_one(pm, reg, ep.name, ep.load)
+        _state.loading = True
+        try:
+            for mod in BUILTIN_PLUGINS:
+                if importlib.util.find_spec(mod.rsplit(".", 1)[0]) is None:
+                    continue  # that part of siglite is not built yet / not installed
+                _load_one(pm, reg, mod, lambda m=mod: importlib.import_module(m))
+            for ep in metadata.entry_points(group="siglite"):
+                if _allowed(ep.name):
+                    _load_one(pm, reg, ep.name, ep.load)
+        finally:
+            _state.loading = False
         _manager, _registry = pm, reg
         return reg
+
+
+def ensure_loaded() -> None:
+    """Load plugins now unless they are loaded or this thread is loading them.
+
+    Looking up an op that no built-in schema names calls this, so plugin ops are known to the
+    model builder and the writer without an explicit :func:`load_plugins`; a lookup made while
+    a plugin is being imported does not start a second, nested load.
+    """
+    if _registry is None and not getattr(_state, "loading", False):
+        load_plugins()
 
 
 def registry() -> Registry:

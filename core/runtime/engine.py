@@ -18,6 +18,7 @@ from ..delegate import Delegate, KernelContext
 from ..errors import ExecutionError, InputError, UnsupportedOpError
 from ..ir import Model, Node
 from .executor import ExecState, run_steps
+from .partition import is_device_array
 from .plan import Binding, MemoryPlan, Program, bind_nodes, build_program, plan_memory
 from .resources import ResourceStore
 
@@ -193,7 +194,8 @@ class Engine:
                     rt.resize_input(positions[t], np.shape(value))
             state = rt.allocate()
             for t, value in feeds.items():
-                state.store(t, np.asarray(value), rt.program.tensors[t])
+                value = value if is_device_array(value) else np.asarray(value)
+                state.store(t, value, rt.program.tensors[t])
             self.execute(rt, caller)
             return [self.fetch(rt, t) for t in fetch]
 
@@ -220,6 +222,8 @@ class Engine:
         if value is None:
             name = rt.program.tensors[t].name
             raise ExecutionError(f"{self.label(rt.program.subgraph_index)}: %{name} has no value")
+        if is_device_array(value):  # an output a device delegate keeps on the device
+            return value.copy()
         return np.array(value, copy=True)
 
     def call_subgraph(self, index: int, args: list[Any]) -> list[np.ndarray]:

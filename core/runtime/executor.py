@@ -15,6 +15,7 @@ import numpy as np
 from ..errors import ExecutionError
 from ..ir import Tensor
 from .arena import new_arena
+from .partition import is_device_array
 from .plan import MemoryPlan, Program, Step
 
 
@@ -25,6 +26,7 @@ class ExecState:
         self, program: Program, plan: MemoryPlan, variables: dict[int, np.ndarray]
     ) -> None:
         self.plan = plan
+        self.device_slots = program.device_slots
         self.arena = new_arena(plan.arena_bytes)
         tensors = program.tensors
         self.views: list[np.ndarray | None] = [None] * len(tensors)
@@ -41,6 +43,9 @@ class ExecState:
 
     def store(self, index: int, value: Any, tensor: Tensor) -> None:
         """Write a computed (or fed) value of tensor ``index``."""
+        if index in self.device_slots and is_device_array(value):
+            self.values[index] = value  # only device partitions use it: no host copy
+            return
         value = to_host(value)
         view = self.views[index]
         if view is not None and view.shape == value.shape:

@@ -20,6 +20,7 @@ import numpy as np
 from ..dtypes import DType
 from ..errors import InputError, SignatureError
 from ..ir import Tensor
+from .partition import is_device_array
 
 
 @dataclass(frozen=True)
@@ -65,6 +66,11 @@ def check_names(key: str, specs: Mapping[str, InputSpec], given: Iterable[str]) 
 
 def coerce(value: Any, spec: InputSpec, where: str) -> np.ndarray:
     """``value`` as an array of the input's dtype and an allowed shape, or an InputError."""
+    if is_device_array(value):  # checked, and left on its device
+        if value.dtype != spec.dtype.numpy:
+            raise InputError(f"{where}: expected {spec}, got a {value.dtype} device array")
+        check_shape(value, spec, where)
+        return value
     if spec.dtype.name == "string":
         arr = _strings(value, spec, where)
     elif isinstance(value, (np.ndarray, np.generic)) or hasattr(value, "__array__"):

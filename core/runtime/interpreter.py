@@ -8,14 +8,14 @@ from collections.abc import Sequence
 from typing import Any
 
 from ..delegate import Delegate
-from ..errors import InputError, InvalidModelError, SignatureError
+from ..errors import DelegateError, InputError, InvalidModelError, SignatureError
 from ..ir import Model
 from ..ir.lint import check
 from .delegates import resolve_delegates
 from .details import ops_details, tensor_details
 from .engine import Engine
 from .memory import MemoryMixin
-from .placement import Placement
+from .placement import ModelPlacement, Placement
 from .signature_runner import SignatureRunner
 from .tensors import TensorAccessMixin
 
@@ -91,6 +91,10 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
     ``experimental_delegates`` takes objects from :func:`load_delegate`. Both are in priority
     order and the numpy delegate always comes last. ``num_threads`` and the op resolver type are
     validated like LiteRT and otherwise not used. Every method is thread-safe.
+
+    ``strict=True`` raises :class:`DelegateError` at construction when any node would fall back
+    to the numpy delegate although other delegates were given (:meth:`get_placement` shows
+    where each node runs).
     """
 
     def __init__(
@@ -104,6 +108,7 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         *,
         delegates: Sequence[str | Delegate] | None = None,
         model: Model | None = None,
+        strict: bool = False,
         **experimental: Any,
     ) -> None:
         unknown = sorted(set(experimental) - _IGNORED_FLAGS)
@@ -115,6 +120,8 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         self._delegates = resolve_delegates(experimental_delegates, delegates)
         self._engine = Engine(self._model, self._delegates, bool(experimental_preserve_all_tensors))
         self._allocated = False
+        if strict:
+            self._check_strict()
 
     @property
     def model(self) -> Model:
@@ -220,12 +227,51 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         """Reset ``is_variable`` tensors (resource variables keep their values, as in LiteRT)."""
         self._engine.reset_variables()
 
-    def placement(self) -> Placement:
+    def placement(self) -> ModelPlacement:
         """Which delegate runs each node of each subgraph."""
         nodes = {}
         for i in range(len(self._model.subgraphs)):
             nodes[i] = [b.delegate.name if b.delegate else None for b in self._engine.bindings(i)]
-        return Placement(nodes)
+        return ModelPlacement(nodes)
+
+    def get_placement(self, signature_key: str | None = None) -> Placement:
+        """Where the nodes of a signature run: delegates, partitions, border copies, report.
+
+        ``None`` means the only signature (subgraph 0 for a model without signatures).
+        """
+        if signature_key is None and not self._model.signatures:
+            index, key = 0, None
+        else:
+            runner = self.get_signature_runner(signature_key)
+            index, key = runner.subgraph_index, runner.signature_key
+        return self._placement_of(index, key)
+
+    def _placement_of(self, index: int, key: str | None) -> Placement:
+        bindings = self._engine.bindings(index)
+        layout = bindings[0].partition.layout if bindings and bindings[0].partition else None
+        names = [d.name for d in self._delegates]
+        return Placement.of(layout, bindings, key, index, names)
+
+    def _check_strict(self) -> None:
+        """Refuse any fallback to the last (numpy) delegate, naming the nodes."""
+        if len(self._delegates) < 2:
+            return
+        keys = {
+            self._model.subgraph_index(s.subgraph): k for k, s in self._model.signatures.items()
+        }
+        problems = []
+        for index in range(len(self._model.subgraphs)):
+            placement = self._placement_of(index, keys.get(index))
+            where = f"signature {keys[index]!r}" if index in keys else f"subgraph {index}"
+            for i in placement.fallback_nodes():
+                op = placement.nodes[i][1]
+                problems.append(f"{where} node {i} ({op}): {placement.why(i) or 'no delegate'}")
+        if problems:
+            fallback = self._delegates[-1].name
+            raise DelegateError(
+                f"strict placement: {len(problems)} node(s) would fall back to {fallback}: "
+                + "; ".join(problems)
+            )
 
     @property
     def resources(self) -> Any:

@@ -1,10 +1,11 @@
 """Execution plans: nodes bound to kernels (once per subgraph) and memory plans (once per set of
 input shapes).
 
-:func:`bind_nodes` is the single place that decides which delegate runs a node; a partitioning
-layer can replace it. :func:`plan_memory` infers every tensor's shape from the op schemas and
-places the statically shaped ones in one arena (see :mod:`.arena`); the rest are dynamic and are
-allocated when they are computed.
+:func:`bind_nodes` is the single place that decides which delegate runs a node; it asks the
+partitioner (:mod:`.partition`), and :func:`build_program` orders the steps by partition and fuses
+device partitions into one step each (:mod:`.fusion`). :func:`plan_memory` infers every tensor's
+shape from the op schemas and places the statically shaped ones in one arena (see
+:mod:`.arena`); the rest are dynamic and are allocated when they are computed.
 """
 
 from __future__ import annotations
@@ -28,22 +29,15 @@ class Binding:
     delegate: Delegate | None
     kernel: Kernel | None
     reasons: dict[str, str] = field(default_factory=dict)
+    partition: Any = None  # the partition.Partition running this node
 
 
 def bind_nodes(subgraph: Subgraph, delegates: Sequence[Delegate]) -> list[Binding]:
-    """Bind each node to the first delegate (in priority order) that supports it."""
-    out = []
-    for i, node in enumerate(subgraph.nodes):
-        binding = Binding(i, node, None, None)
-        for d in delegates:
-            ok = d.supports(node, subgraph)
-            kernel = d.kernel_for(node) if ok is True else None
-            if kernel is not None:
-                binding.delegate, binding.kernel = d, kernel
-                break
-            binding.reasons[d.name] = ok if isinstance(ok, str) else "no kernel"
-        out.append(binding)
-    return out
+    """Bind each node (in node order) to a delegate: delegates in priority order claim
+    partitions, the last one takes the rest (see :mod:`.partition`)."""
+    from .partition import layout_subgraph
+
+    return layout_subgraph(subgraph, delegates)[0]
 
 
 @dataclass
@@ -59,6 +53,7 @@ class Step:
     inputs: tuple[int, ...]  # -1 for an omitted optional input
     outputs: tuple[int, ...]
     delegate: str
+    inner: list[Step] | None = None  # a fused partition's own steps
 
 
 @dataclass
@@ -72,6 +67,7 @@ class Program:
     outputs: list[int]
     constants: list[int]
     variables: list[int]
+    device_slots: frozenset[int] = frozenset()  # tensors that may hold device arrays
 
     @property
     def tensors(self) -> list[Tensor]:
@@ -104,6 +100,9 @@ def build_program(
             )
         )
     ts = subgraph.tensors
+    from .fusion import fuse_steps
+
+    steps, device_slots = fuse_steps(steps, bindings)
     return Program(
         subgraph_index,
         subgraph,
@@ -112,6 +111,7 @@ def build_program(
         [slot[id(t)] for t in subgraph.outputs],
         [i for i, t in enumerate(ts) if t.is_constant],
         [i for i, t in enumerate(ts) if t.is_variable],
+        device_slots,
     )
 
 
@@ -146,9 +146,10 @@ def infer_shapes(
         known[i] = tensors[i].shape
     for i, shape in zip(program.inputs, input_shapes, strict=True):
         known[i] = tuple(shape)
-    for step in program.steps:
-        for i, shape in zip(step.outputs, _infer_with(step, tensors, known), strict=True):
-            known[i] = shape if shape is not None and min(shape, default=0) >= 0 else None
+    for outer in program.steps:
+        for step in outer.inner or (outer,):
+            for i, shape in zip(step.outputs, _infer_with(step, tensors, known), strict=True):
+                known[i] = shape if shape is not None and min(shape, default=0) >= 0 else None
     return known
 
 

@@ -179,10 +179,24 @@ def build_model(entries: Sequence[tuple[str, Any]], *, readback: bool = False) -
                 0, Node("CALL_ONCE", [], [], {"init_subgraph_index": SubgraphRef(init)})
             )
     model.subgraphs = mains + helpers
+    _number_tables(model, len(resources), sorted(tables))
     _resolve_refs(model)
     for i, (key, cf) in enumerate(entries):
         _rename(model.signatures[key], key, i, bool(resources or tables) or cf.stateful)
     return check(model)
+
+
+def _number_tables(model: Model, first: int, table_ids: Sequence[int]) -> None:
+    """Give the hash tables the ids ``first, first + 1, ...``.
+
+    LiteRT keeps variables (numbered 0, 1, ... in the order their handles are first made) and
+    hash tables (numbered by ``table_id``) in one resource map, so the ids must not overlap.
+    """
+    new_id = {old: first + i for i, old in enumerate(table_ids)}
+    for sg in model.subgraphs:
+        for n in sg.nodes:
+            if n.op == "HASHTABLE":
+                n.attrs["table_id"] = new_id[n.attrs["table_id"]]
 
 
 def _resolve_refs(model: Model) -> None:

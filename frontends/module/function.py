@@ -15,6 +15,9 @@ from siglite.ir import Tensor
 
 from .graph import SymbolicTensor, Trace, as_ir, default_dtype, tracing
 
+# Instance attribute prefix under which a method's per-instance Function is cached.
+BOUND_SLOT = "_sl_function_"
+
 
 class TensorSpec:
     """The dtype and shape (``None`` = any size) of a function argument, and its name."""
@@ -126,11 +129,20 @@ def _outputs(trace: Trace, out: Any) -> tuple[dict[str, Tensor], str]:
     if out is None:
         return {}, "none"
     if isinstance(out, dict):
-        return {str(k): as_ir(v, trace) for k, v in out.items()}, "dict"
-    if isinstance(out, list | tuple):
+        items = {str(k): v for k, v in out.items()}
+        kind = "dict"
+    elif isinstance(out, list | tuple):
+        items = {f"output_{i}": v for i, v in enumerate(out)}
         kind = "list" if isinstance(out, list) else "tuple"
-        return {f"output_{i}": as_ir(v, trace) for i, v in enumerate(out)}, kind
-    return {"output_0": as_ir(out, trace)}, "single"
+    else:
+        items, kind = {"output_0": out}, "single"
+    for key, v in items.items():
+        if v is None or isinstance(v, list | tuple | dict):
+            raise SigliteError(
+                f"{trace.subgraph.name}: output {key!r} is a {type(v).__name__}; a function "
+                "returns one tensor, a list or tuple of tensors, or a dict of tensors"
+            )
+    return {k: as_ir(v, trace) for k, v in items.items()}, kind
 
 
 def trace_function(
@@ -178,7 +190,7 @@ class Function:
     def __get__(self, instance: Any, owner: Any = None) -> Function:
         if instance is None:
             return self
-        slot = f"_sl_function_{self.name}_{id(self)}"
+        slot = f"{BOUND_SLOT}{self.name}_{id(self)}"
         bound = instance.__dict__.get(slot)
         if bound is None:
             bound = Function(self.python_function, self.input_signature, self.name, instance)

@@ -234,7 +234,21 @@ def as_ir(value: Any, trace: Trace, dtype: Any = None) -> Tensor:
     if isinstance(value, Variable):
         return value.read_in(trace)
     arr = const_array(value, dtype)
+    if dtype is not None and not isinstance(value, np.ndarray | np.generic):
+        _check_exact(value, arr)
     return trace.builder.const(arr, "const", dtype=as_dtype(dtype) if dtype else None)
+
+
+def _check_exact(value: Any, arr: np.ndarray) -> None:
+    """Refuse Python numbers that the tensor's dtype cannot hold (``int_tensor * 2.5``)."""
+    if arr.dtype.kind not in "biu":
+        return
+    raw = np.asarray(value)
+    if raw.dtype.kind in "fc" and not np.array_equal(raw, arr):
+        raise SigliteError(
+            f"cannot use {value!r} with a tensor of dtype {as_dtype(arr.dtype).name}: it is not "
+            "a whole number; cast the tensor first (sl.cast(x, sl.float32))"
+        )
 
 
 def dtype_of(value: Any) -> DType | None:

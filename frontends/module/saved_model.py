@@ -22,7 +22,7 @@ from typing import Any
 from siglite.errors import InvalidModelError, SigliteError, SignatureError
 from siglite.ir import Model
 
-from .function import ConcreteFunction, Function
+from .function import BOUND_SLOT, ConcreteFunction, Function
 
 MANIFEST = "saved_model.json"
 MODEL_FILE = "model.tflite"
@@ -45,12 +45,19 @@ def _as_concrete(value: Any, what: str) -> ConcreteFunction:
 
 
 def _module_functions(obj: Any) -> dict[str, ConcreteFunction]:
-    """Every ``sl.function`` with an input signature reachable as an attribute of ``obj``."""
+    """Every ``sl.function`` with an input signature that is an attribute of ``obj``: methods
+    decorated in its class, and functions stored on the instance (``self.f = sl.function(...)``).
+    """
     found: dict[str, ConcreteFunction] = {}
     for attr in sorted(dir(type(obj))):
         raw = getattr(type(obj), attr, None)
         if isinstance(raw, Function) and raw.input_signature is not None:
             found[attr] = getattr(obj, attr).get_concrete_function()
+    for attr, value in sorted(getattr(obj, "__dict__", {}).items()):
+        if attr.startswith(BOUND_SLOT) or attr in found:
+            continue  # bound copies of class methods, already found above
+        if isinstance(value, Function) and value.input_signature is not None:
+            found[attr] = value.get_concrete_function()
     return found
 
 
@@ -89,6 +96,8 @@ def save(obj: Any, export_dir: str | os.PathLike, signatures: Any = None, option
     entries = dict(sigs)
     functions: dict[str, dict[str, Any]] = {}
     for attr, cf in _module_functions(obj).items():
+        if attr == "signatures":
+            continue  # the loaded object's .signatures must stay the signature table
         key = next((k for k, v in sigs.items() if v is cf), None)
         if key is None:
             key = FUNCTION_PREFIX + attr
@@ -138,7 +147,29 @@ def read_manifest(export_dir: str | os.PathLike) -> dict[str, Any]:
             raise InvalidModelError(f"{path!r}: field {field!r} is missing or malformed")
     if os.path.basename(manifest["model"]) != manifest["model"]:
         raise InvalidModelError(f"{path!r}: the model file must be inside the directory")
+    if not all(isinstance(k, str) for k in manifest["signatures"]):
+        raise InvalidModelError(f"{path!r}: field 'signatures' must list signature keys")
+    for attr, entry in manifest["functions"].items():
+        _check_function_entry(path, attr, entry)
     return manifest
+
+
+_STRUCTURES = ("dict", "list", "tuple", "single", "none")
+
+
+def _check_function_entry(path: str, attr: str, entry: Any) -> None:
+    ok = (
+        attr.isidentifier()
+        and isinstance(entry, dict)
+        and isinstance(entry.get("key"), str)
+        and entry.get("structure") in _STRUCTURES
+        and all(
+            isinstance(entry.get(f), list) and all(isinstance(v, str) for v in entry[f])
+            for f in ("args", "outputs")
+        )
+    )
+    if not ok:
+        raise InvalidModelError(f"{path!r}: the manifest entry of function {attr!r} is malformed")
 
 
 def read_saved_model(export_dir: str | os.PathLike) -> tuple[dict[str, Any], Model]:
@@ -161,7 +192,8 @@ def read_saved_model(export_dir: str | os.PathLike) -> tuple[dict[str, Any], Mod
 
 
 class LoadedModule:
-    """What :func:`load` returns: ``.signatures[key](**inputs)`` and the saved functions.
+    """What :func:`load` returns: ``.signatures[key](**inputs)`` and the saved functions, as
+    attributes (``loaded.encode(x)``; a saved ``__call__`` makes the object callable).
 
     All of them share one interpreter, so resource variables keep their state across calls.
     """
@@ -171,9 +203,23 @@ class LoadedModule:
 
         self._interpreter = Interpreter(model=model)
         self.signatures = {k: self._runner(k) for k in manifest["signatures"]}
-        self._functions = manifest["functions"]
-        for attr, entry in self._functions.items():
-            setattr(self, attr, self._function(attr, entry))
+        self._saved_functions = {
+            attr: self._function(attr, entry) for attr, entry in manifest["functions"].items()
+        }
+
+    def __getattr__(self, name: str) -> Any:
+        functions = self.__dict__.get("_saved_functions", {})
+        if name in functions:
+            return functions[name]
+        raise AttributeError(f"the loaded model has no function {name!r}")
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        if "__call__" not in self._saved_functions:
+            raise SignatureError("the saved module had no __call__ function")
+        return self._saved_functions["__call__"](*args, **kwargs)
+
+    def __dir__(self) -> list[str]:
+        return sorted(set(super().__dir__()) | set(self._saved_functions))
 
     def _runner(self, key: str) -> Callable[..., dict[str, Any]]:
         try:

@@ -94,54 +94,80 @@ def neg(a: Any, _: Any = None) -> Any:
     return m.negative(a)
 
 
-def _slice_spec(key: Any, rank: int) -> tuple[list[int], list[int], list[int], dict[str, int]]:
+def _bound(value: Any) -> Any:
+    """A slice bound or index: a Python int, or a traced integer scalar."""
+    if isinstance(value, SymbolicTensor):
+        if value.dtype.name not in ("int32", "int64") or value.ndim != 0:
+            raise SigliteError(
+                f"index %{value.name}: a traced index must be an integer scalar, got "
+                f"{value.dtype.name}{list(value.shape)}"
+            )
+        return value
+    if isinstance(value, int | np.integer):
+        return int(value)
+    raise SigliteError(
+        f"index {value!r}: traced tensors take ints, integer scalar tensors, slices, ... and "
+        "None as indices; use sl.gather for tensor indices"
+    )
+
+
+def _slice_spec(key: Any) -> tuple[list[Any], list[Any], list[int], dict[str, int]]:
     """begin/end/strides and masks of STRIDED_SLICE for a Python index expression."""
     items = key if isinstance(key, tuple) else (key,)
-    begin, end, strides = [], [], []
+    begin: list[Any] = []
+    end: list[Any] = []
+    strides: list[int] = []
     masks = dict.fromkeys(
         ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask"), 0
     )
     for i, item in enumerate(items):
         bit = 1 << i
-        if item is Ellipsis:
-            masks["ellipsis_mask"] |= bit
-            begin.append(0), end.append(0), strides.append(1)
-        elif item is None:
-            masks["new_axis_mask"] |= bit
+        if item is Ellipsis or item is None:
+            masks["ellipsis_mask" if item is Ellipsis else "new_axis_mask"] |= bit
             begin.append(0), end.append(0), strides.append(1)
         elif isinstance(item, slice):
             step = 1 if item.step is None else int(item.step)
             if step == 0:
                 raise SigliteError("slice step cannot be zero")
-            begin.append(0 if item.start is None else int(item.start))
-            end.append(0 if item.stop is None else int(item.stop))
+            begin.append(0 if item.start is None else _bound(item.start))
+            end.append(0 if item.stop is None else _bound(item.stop))
             strides.append(step)
             if item.start is None:
                 masks["begin_mask"] |= bit
             if item.stop is None:
                 masks["end_mask"] |= bit
-        elif isinstance(item, int | np.integer):
-            idx = int(item)
-            begin.append(idx), end.append(idx + 1 if idx != -1 else 0), strides.append(1)
-            masks["shrink_axis_mask"] |= bit
-            if idx == -1:
-                masks["end_mask"] |= bit
         else:
-            raise SigliteError(
-                f"index {item!r}: traced tensors take ints, slices, ..., and None as indices; "
-                "use sl.gather for tensor indices"
-            )
+            idx = _bound(item)
+            # The end of a shrunk axis is not read (begin + 1 is used), but keep it valid.
+            stop = (idx + 1 if idx != -1 else 0) if isinstance(idx, int) else idx + 1
+            begin.append(idx), end.append(stop), strides.append(1)
+            masks["shrink_axis_mask"] |= bit
+            if isinstance(idx, int) and idx == -1:
+                masks["end_mask"] |= bit
     return begin, end, strides, masks
+
+
+def _vector(values: list[Any]) -> Any:
+    """An int32 vector of Python ints and traced scalars (PACK when any is traced)."""
+    from .ops.array import cast, stack
+
+    if not any(isinstance(v, SymbolicTensor) for v in values):
+        return np.array(values, np.int32)
+    parts = [
+        (cast(v, "int32") if v.dtype.name != "int32" else v)
+        if isinstance(v, SymbolicTensor)
+        else np.int32(v)
+        for v in values
+    ]
+    return stack(parts)
 
 
 @op
 def getitem(x: Any, key: Any) -> Any:
     """``x[key]`` as a STRIDED_SLICE node."""
-    rank = len(x.shape) if hasattr(x, "shape") else np.ndim(x)
-    begin, end, strides, masks = _slice_spec(key, rank)
-    i32 = np.int32
-    b, e, s = (np.array(v, i32) for v in (begin, end, strides))
-    return emit("STRIDED_SLICE", x, b, e, s, offset=False, **masks)
+    begin, end, strides, masks = _slice_spec(key)
+    b, e = _vector(begin), _vector(end)
+    return emit("STRIDED_SLICE", x, b, e, np.array(strides, np.int32), offset=False, **masks)
 
 
 def _binary(name: str, reflected: bool = False):

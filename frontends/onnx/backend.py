@@ -69,7 +69,9 @@ def prepare(model: Any, device: str = "CPU", **kwargs: Any) -> SigliteRep:
     return SigliteRep(content, input_map, list(sig.outputs))
 
 
-def run_model(model: Any, inputs: Any, device: str = "CPU", **kwargs: Any) -> tuple[np.ndarray, ...]:
+def run_model(
+    model: Any, inputs: Any, device: str = "CPU", **kwargs: Any
+) -> tuple[np.ndarray, ...]:
     """Convert, load and run ``model`` once."""
     return prepare(model, device, **kwargs).run(inputs)
 

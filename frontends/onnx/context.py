@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
 from siglite.ir import Node, Subgraph, Tensor
@@ -191,7 +190,9 @@ class GraphContext:
         **attrs: Any,
     ) -> list[Tensor]:
         """Append a node with several outputs of the given ``(dtype, shape)``."""
-        tensors = [self.new_tensor(f"{name or op.lower()}_{i}", d, s) for i, (d, s) in enumerate(outs)]
+        tensors = [
+            self.new_tensor(f"{name or op.lower()}_{i}", d, s) for i, (d, s) in enumerate(outs)
+        ]
         self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
         return tensors
 

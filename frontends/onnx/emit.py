@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
-
 import siglite.dtypes as sdt
 from siglite.errors import InvalidModelError, UnsupportedOpError
 from siglite.ir import Tensor
@@ -112,6 +111,4 @@ def normalize_axis(axis: int, rank: int, where: str) -> int:
     return axis % rank if rank else 0
 
 
-COMPARISONS = frozenset(
-    {"EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"}
-)
+COMPARISONS = frozenset({"EQUAL", "NOT_EQUAL", "LESS", "LESS_EQUAL", "GREATER", "GREATER_EQUAL"})

@@ -10,7 +10,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 from siglite.ir import Tensor
 
 from .context import ONNX_DTYPES, GraphContext, NodeView

@@ -7,9 +7,7 @@ import re
 from typing import Any
 
 import numpy as np
-
 import siglite.dtypes as sdt
-
 from siglite.errors import ConverterError, UnsupportedOpError
 from siglite.ir import Model, Signature, Subgraph, Tensor, check
 from siglite.passes import eliminate_dead_code
@@ -164,7 +162,9 @@ def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc
     if t.data is not None or t in ctx.sg.inputs or id(t) in seen:
         # Keep every signature output a distinct tensor that a node writes.
         if t.data is not None and t.data.size == 0:
-            raise UnsupportedOpError(f"graph output {name!r}: empty constant outputs are not supported")
+            raise UnsupportedOpError(
+                f"graph output {name!r}: empty constant outputs are not supported"
+            )
         if t.rank == 0:
             return _scalar_copy(ctx, name, t, seen)
         if is_static(t):
@@ -182,7 +182,9 @@ def _scalar_copy(ctx: GraphContext, name: str, t: Tensor, seen: set[int]) -> Ten
     if t.dtype.name == "bool":
         out = ctx.op("LOGICAL_AND", [t, ctx.const(np.array(True))], t.dtype, (), name)
     elif t.dtype.name == "string":
-        raise UnsupportedOpError(f"graph output {name!r}: string constant outputs are not supported")
+        raise UnsupportedOpError(
+            f"graph output {name!r}: string constant outputs are not supported"
+        )
     else:
         out = ctx.op("ADD", [t, ctx.const(np.array(0, t.dtype.numpy))], t.dtype, (), name)
     seen.add(id(out))

@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
 from siglite.ir import Node, Subgraph, Tensor
@@ -17,6 +16,10 @@ TORCH_DTYPES = {
     "uint8": sdt.uint8, "int16": sdt.int16, "int32": sdt.int32, "int64": sdt.int64,
     "bool": sdt.bool_, "complex64": sdt.complex64,
 }  # fmt: skip
+
+
+# Builtins whose first registered version in LiteRT is above 1.
+MIN_VERSIONS = {"BROADCAST_TO": 2}
 
 
 def torch_dtype(dtype: Any, where: str) -> sdt.DType:
@@ -45,7 +48,9 @@ def source_line(node: Any) -> str:
     lines = [ln.strip() for ln in trace.strip().splitlines() if ln.strip()]
     for i in range(len(lines) - 1, -1, -1):
         if lines[i].startswith("File "):
-            code = lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("File ") else ""
+            code = (
+                lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("File ") else ""
+            )
             return f"{lines[i]}: {code}".rstrip(": ")
     stack = node.meta.get("source_fn_stack") or node.meta.get("nn_module_stack") or []
     if isinstance(stack, dict):
@@ -76,6 +81,8 @@ class Context:
         # shared by every signature of one conversion: equal constants give one array object
         self._arrays = consts
         self._const_tensors: dict[int, Tensor] = {}
+        # names of FX nodes (batch norms) already folded into the op before them
+        self.fused: set[str] = set()
 
     # -- naming and errors ---------------------------------------------------------------------
     def unique(self, name: str) -> str:
@@ -107,7 +114,9 @@ class Context:
         """``value`` as a numpy array, one shared object per distinct content (byte-identical)."""
         if hasattr(value, "detach"):
             value = value.detach().cpu().contiguous().numpy()
-        arr = np.ascontiguousarray(np.asarray(value, None if dtype is None else dtype))
+        arr = np.asarray(value, None if dtype is None else dtype)
+        if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
+            arr = arr.copy(order="C")
         key = (arr.dtype.str, arr.shape, arr.tobytes())
         return self._arrays.setdefault(key, arr)
 
@@ -159,7 +168,8 @@ class Context:
             self.new_tensor(base if len(outs) == 1 else f"{base}_{i}", d, s)
             for i, (d, s) in enumerate(outs)
         ]
-        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
+        version = MIN_VERSIONS.get(op, 1)
+        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs), version))
         return tensors
 
     # -- the current FX node's result type -----------------------------------------------------

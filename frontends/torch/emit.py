@@ -6,7 +6,6 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
-
 import siglite.dtypes as sdt
 from siglite.ir import Tensor
 
@@ -35,7 +34,13 @@ def tensor(ctx: Context, v: Any, dtype: sdt.DType | None = None) -> Tensor:
         return t if dtype is None else cast(ctx, t, dtype)
     if isinstance(v, (bool, int, float)):
         if dtype is None:
-            dtype = sdt.bool_ if isinstance(v, bool) else sdt.int64 if isinstance(v, int) else sdt.float32
+            dtype = (
+                sdt.bool_
+                if isinstance(v, bool)
+                else sdt.int64
+                if isinstance(v, int)
+                else sdt.float32
+            )
         return ctx.scalar(v, dtype)
     raise ctx.error(f"cannot use {type(v).__name__} value {v!r} as a tensor")
 
@@ -80,11 +85,20 @@ def shape_tensor(ctx: Context, dims: Sequence[Any]) -> Tensor | list[int]:
     syms = [d for d in dims if isinstance(d, SymVal)]
     if len(syms) <= 1:
         return [-1 if isinstance(d, SymVal) else int(d) for d in dims]
+    return runtime_shape(ctx, dims)
+
+
+def runtime_shape(ctx: Context, dims: Sequence[Any]) -> Tensor:
+    """An int32 shape vector: a constant when every dim is an int, else PACKed at run time."""
+    if not any(isinstance(d, SymVal) for d in dims):
+        return ctx.ints([int(d) for d in dims])
     parts = [
         d.tensor if isinstance(d, SymVal) else ctx.const(np.array(int(d), np.int32), "dim")
         for d in dims
     ]
-    return ctx.op("PACK", parts, (sdt.int32, (len(parts),)), "shape", axis=0, values_count=len(parts))
+    return ctx.op(
+        "PACK", parts, (sdt.int32, (len(parts),)), "shape", axis=0, values_count=len(parts)
+    )
 
 
 def reshape(ctx: Context, x: Tensor, dims: Sequence[Any], out: tuple | None = None) -> Tensor:

@@ -30,3 +30,29 @@ def test_unmappable_types_raise_clearly():
         sl.int4.numpy
     with pytest.raises(sl.DTypeError, match="unknown TFLite tensor type code 99"):
         dtypes.from_code(99)
+
+
+def test_byte_order_and_bad_values():
+    assert dtypes.as_dtype(np.dtype(">f4")) is sl.float32
+    assert dtypes.as_dtype(">i8") is sl.int64
+    for value in (None, 3.5, "float31", np.dtype("datetime64[s]"), np.void):
+        with pytest.raises(sl.DTypeError):
+            dtypes.as_dtype(value)
+
+
+def test_every_type_has_name_and_numpy_or_a_clear_error():
+    from ai_edge_litert import schema_py_generated as schema
+
+    codes = [v for k, v in vars(schema.TensorType).items() if not k.startswith("_")]
+    for code in codes:
+        d = dtypes.from_code(code)
+        assert dtypes.as_dtype(d.name) is d and dtypes.as_dtype(d.tflite_name) is d
+        try:
+            npd = d.numpy
+        except sl.DTypeError as e:
+            assert d.tflite_name in str(e)
+            continue
+        if d.name in ("string", "resource", "variant"):
+            assert npd == np.dtype(object)  # bytes objects / opaque handles
+        else:
+            assert dtypes.as_dtype(npd) is d

@@ -10,7 +10,6 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-
 import siglite as sl
 from siglite.plugins import hookspecs, registry
 
@@ -98,3 +97,32 @@ def test_every_hook_takes_a_register_callback(hook):
     import inspect
 
     assert list(inspect.signature(getattr(hookspecs, hook)).parameters) == ["register"]
+
+
+def test_op_of_a_plugin_whose_hook_fails_is_not_registered(tmp_path):
+    source = """
+        import siglite as sl
+        from siglite.plugins import hookimpl
+
+        @hookimpl
+        def register_ops(register):
+            register(sl.OpSchema("HalfDoneOp", opset="CUSTOM"), kernels={"numpy": abs})
+            raise ValueError("hook failed after registering an op")
+    """
+    _fake_distribution(tmp_path, "halfop_sl_plugin", source)
+    check = (
+        "import siglite as sl\n"
+        "print('known' if sl.ops.find_op('HalfDoneOp') else 'unknown')\n"
+        "print('RotateLeft' if sl.ops.find_op('RotateLeft') else 'no RotateLeft')\n"
+    )
+    env = {"PYTHONPATH": str(tmp_path) + os.pathsep + os.environ.get("PYTHONPATH", "")}
+    out = subprocess.run(
+        [sys.executable, "-c", check],
+        capture_output=True,
+        text=True,
+        env={**os.environ, **env},
+        timeout=120,
+    )
+    assert out.returncode == 0, out.stderr
+    assert "halfop_sl_plugin" in out.stderr and "hook failed" in out.stderr
+    assert out.stdout.split() == ["unknown", "RotateLeft"]

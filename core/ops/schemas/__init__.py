@@ -4,6 +4,7 @@ from . import (
     base,  # noqa: F401
     control_resources,  # noqa: F401
     elementwise,  # noqa: F401
+    more_ops,  # noqa: F401
     nn,  # noqa: F401
     reductions,  # noqa: F401
     select_ops,  # noqa: F401

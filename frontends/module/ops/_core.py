@@ -42,12 +42,32 @@ def emit(
 
 
 def common_dtype(*values: Any) -> DType | None:
-    """The dtype that Python scalars among ``values`` should take (the first typed value's)."""
+    """The dtype the untyped values among ``values`` are converted to.
+
+    As in TensorFlow, a traced tensor or variable decides (the first one), whatever side of the
+    operator it is on; numpy arrays only decide when no tensor is involved; Python numbers never.
+    """
+    for v in values:
+        if isinstance(v, SymbolicTensor) or hasattr(v, "read_in"):
+            return dtype_of(v)
     for v in values:
         dt = dtype_of(v)
         if dt is not None:
             return dt
     return None
+
+
+def same_dtype(what: str, *values: Any) -> DType | None:
+    """The common dtype of ``values``; tensors and variables of different dtypes are an error,
+    as in TensorFlow (which never converts a tensor implicitly)."""
+    typed = [v for v in values if isinstance(v, SymbolicTensor) or hasattr(v, "read_in")]
+    for v in typed[1:]:
+        if v.dtype != typed[0].dtype:
+            raise SigliteError(
+                f"{what}: inputs have different dtypes ({typed[0].dtype.name} and "
+                f"{v.dtype.name}); use sl.cast to convert one of them"
+            )
+    return common_dtype(*values)
 
 
 def op(fn: F) -> F:

@@ -11,7 +11,7 @@ from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
 from ..graph import const_array, is_symbolic
-from ._core import common_dtype, emit, op
+from ._core import common_dtype, emit, op, same_dtype
 from .math import maximum, minimum
 
 _i32 = np.int32
@@ -35,7 +35,7 @@ def identity(x: Any, name: str | None = None) -> Any:
 @op
 def matmul(a: Any, b: Any, transpose_a: bool = False, transpose_b: bool = False, name=None) -> Any:
     """Matrix product over the last two axes, batched over the others (BATCH_MATMUL)."""
-    dt = common_dtype(a, b)
+    dt = same_dtype("matmul", a, b)
     return emit("BATCH_MATMUL", a, b, adj_x=transpose_a, adj_y=transpose_b, dtype=dt, name=name)
 
 
@@ -61,7 +61,7 @@ def concat(values: Sequence[Any], axis: int, name: str | None = None) -> Any:
         *values,
         axis=int(axis),
         fused_activation="NONE",
-        dtype=common_dtype(*values),
+        dtype=same_dtype("concat", *values),
         name=name,
     )
 
@@ -69,7 +69,7 @@ def concat(values: Sequence[Any], axis: int, name: str | None = None) -> Any:
 @op
 def stack(values: Sequence[Any], axis: int = 0, name: str | None = None) -> Any:
     """Join tensors along a new axis (PACK)."""
-    dt = common_dtype(*values)
+    dt = same_dtype("stack", *values)
     return emit("PACK", *values, values_count=len(values), axis=int(axis), dtype=dt, name=name)
 
 
@@ -138,7 +138,7 @@ def where(condition: Any, x: Any = None, y: Any = None, name: str | None = None)
         return emit("WHERE", condition, name=name)
     if x is None or y is None:
         raise SigliteError("where: give both x and y, or neither")
-    return emit("SELECT_V2", condition, x, y, dtype=common_dtype(x, y), name=name)
+    return emit("SELECT_V2", condition, x, y, dtype=same_dtype("where", x, y), name=name)
 
 
 @op
@@ -177,8 +177,9 @@ def zeros_like(x: Any, name: str | None = None) -> Any:
 
 @op
 def ones_like(x: Any, name: str | None = None) -> Any:
-    """Ones with the shape and dtype of ``x`` (ONES_LIKE)."""
-    return emit("ONES_LIKE", x, name=name)
+    """Ones with the shape and dtype of ``x`` (FILL of its SHAPE)."""
+    dt = common_dtype(x) or as_dtype(np.asarray(x).dtype)
+    return fill(shape(x), np.ones((), dt.numpy), name=name)
 
 
 @op
@@ -244,14 +245,23 @@ def one_hot(
     depth: int,
     on_value: Any = 1.0,
     off_value: Any = 0.0,
-    axis=-1,
+    axis: int = -1,
     dtype: Any = "float32",
     name: str | None = None,
 ) -> Any:
-    """One-hot vectors of length ``depth`` (ONE_HOT)."""
+    """One-hot vectors of length ``depth`` along ``axis``; indices outside ``[0, depth)`` give
+    all ``off_value`` (EQUAL against a RANGE, then SELECT_V2)."""
+    from .math import equal
+
     dt = as_dtype(dtype)
     on, off = (np.asarray(v, dt.numpy) for v in (on_value, off_value))
-    return emit("ONE_HOT", indices, np.asarray(depth, _i32), on, off, axis=axis, name=name)
+    r = _rank(indices)
+    at = int(axis) + r + 1 if int(axis) < 0 else int(axis)
+    if not 0 <= at <= r:
+        raise SigliteError(f"one_hot: axis {axis} is out of range for indices of rank {r}")
+    positions = np.arange(int(depth), dtype=_i32).reshape((int(depth),) + (1,) * (r - at))
+    hit = equal(expand_dims(cast(indices, "int32"), at), positions)
+    return where(hit, on, off, name=name)
 
 
 def rank(x: Any) -> Any:

@@ -12,6 +12,8 @@ from siglite.errors import SigliteError
 from ..graph import SymbolicTensor, Trace, as_ir, const_array, current_trace, default_dtype
 
 _ids = itertools.count(1)
+# The key -> value dtypes TFLite's HASHTABLE kernels accept.
+_BUILTIN_PAIRS = (("string", "int64"), ("int64", "string"))
 
 
 class KeyValueTensorInitializer:
@@ -40,6 +42,13 @@ class StaticHashTable:
         self.table_id = next(_ids)
 
     def _handle(self, trace: Trace) -> Any:
+        pair = (self.key_dtype.name, self.value_dtype.name)
+        if pair not in _BUILTIN_PAIRS:
+            raise SigliteError(
+                f"StaticHashTable {self.name!r} maps {pair[0]} to {pair[1]}; TFLite hash tables "
+                "map string to int64 or int64 to string: give the initializer key_dtype= / "
+                "value_dtype= (e.g. value_dtype=sl.int64)"
+            )
         trace.root.tables[self.table_id] = self
         cache = trace.__dict__.setdefault("_tables", {})
         if self.table_id not in cache:

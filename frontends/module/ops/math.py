@@ -8,13 +8,13 @@ import numpy as np
 from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
-from ._core import common_dtype, emit, op
+from ._core import common_dtype, emit, op, same_dtype
 
 
 def _binary(op_name: str, doc: str, **attrs: Any):
     @op
     def fn(x: Any, y: Any, name: str | None = None) -> Any:
-        return emit(op_name, x, y, dtype=common_dtype(x, y), name=name, **attrs)
+        return emit(op_name, x, y, dtype=same_dtype(op_name, x, y), name=name, **attrs)
 
     fn.__doc__ = doc
     return fn
@@ -93,8 +93,17 @@ def logical_xor(x: Any, y: Any, name: str | None = None) -> Any:
 
 @op
 def add_n(inputs: list[Any], name: str | None = None) -> Any:
-    """The sum of a list of same-shaped tensors (ADD_N)."""
-    return emit("ADD_N", *inputs, dtype=common_dtype(*inputs), name=name)
+    """The sum of a list of same-shaped tensors (a chain of ADD)."""
+    if not inputs:
+        raise SigliteError("add_n: needs at least one tensor")
+    total = inputs[0]
+    for i, x in enumerate(inputs[1:], start=2):
+        total = add(total, x, name=name if i == len(inputs) else None)
+    if len(inputs) == 1:
+        from .array import identity
+
+        return identity(total)
+    return total
 
 
 def _axes(x: Any, axis: Any) -> np.ndarray:
@@ -118,7 +127,12 @@ reduce_max = _reducer("REDUCE_MAX", "Maximum over ``axis`` (REDUCE_MAX).")
 reduce_min = _reducer("REDUCE_MIN", "Minimum over ``axis`` (REDUCE_MIN).")
 reduce_prod = _reducer("REDUCE_PROD", "Product over ``axis`` (REDUCE_PROD).")
 reduce_any = _reducer("REDUCE_ANY", "Logical OR over ``axis`` (REDUCE_ANY).")
-reduce_all = _reducer("REDUCE_ALL", "Logical AND over ``axis`` (REDUCE_ALL).")
+
+
+@op
+def reduce_all(x: Any, axis: Any = None, keepdims: bool = False, name: str | None = None) -> Any:
+    """Logical AND over ``axis``, written as NOT(REDUCE_ANY(NOT x)) (runs on every backend)."""
+    return logical_not(reduce_any(logical_not(x), axis=axis, keepdims=keepdims), name=name)
 
 
 def _arg(op_name: str, doc: str):
@@ -186,5 +200,5 @@ def reduce_logsumexp(x: Any, axis: Any = None, keepdims: bool = False) -> Any:
     if not keepdims:
         from .array import squeeze
 
-        out = squeeze(out, axis=None if axis is None else _axes(x, axis).tolist())
+        out = squeeze(out, axis=_axes(x, axis).tolist())
     return out

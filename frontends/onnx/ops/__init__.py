@@ -31,6 +31,7 @@ def load_handlers() -> dict[str, Callable[..., Any]]:
         elementwise,
         indexing,
         linalg,
+        losses,
         nn,
         normalization,
         reductions,

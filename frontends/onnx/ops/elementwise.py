@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-
 import siglite.dtypes as sdt
 
 from ..context import FLOATS, NUMERIC, GraphContext, NodeView
@@ -11,8 +10,9 @@ from ..emit import binary, scalar, unary
 from . import handler
 
 # TFLite-style dtype sets per op family (what the builtins accept).
-ARITH = frozenset({"float32", "int32", "int64", "int16", "int8", "uint8"}) | FLOATS
-SIGNED = ARITH - {"uint8"}
+# 8- and 16-bit integer arithmetic is quantized arithmetic in TFLite, so plain ints stop at int32.
+ARITH = frozenset({"float32", "int32", "int64"}) | FLOATS
+SIGNED = ARITH
 FLOAT_ONLY = FLOATS
 F32 = frozenset({"float32"})  # the NN builtins (conv, pools, matmul, softmax, resize)
 
@@ -53,8 +53,9 @@ VARIADIC = {"Max": "MAXIMUM", "Min": "MINIMUM", "Sum": "ADD", "Mean": "ADD"}
 @handler(*VARIADIC)
 def variadic(ctx: GraphContext, node: NodeView):
     xs = [t for t in node.inputs() if t is not None]
+    minmax = node.op_type in ("Max", "Min")
     for t in xs:
-        check_dtype(node, t, ARITH)
+        check_dtype(node, t, NUMERIC if minmax else ARITH)
         if t.dtype != xs[0].dtype:
             raise node.error("operand dtypes differ")
     if node.op_type == "Mean":

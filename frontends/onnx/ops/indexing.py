@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView
-from ..emit import binary, cast, is_static, normalize_axis, sig, to_nchw, to_nhwc
+from ..emit import binary, cast, is_static, normalize_axis, reshape, sig, to_nchw, to_nhwc
 from . import handler
 from .shapes import _i32
 
@@ -52,6 +51,11 @@ def gather_nd(ctx: GraphContext, node: NodeView):
 def gather_elements(ctx: GraphContext, node: NodeView):
     x, idx = node.input(0), node.input(1)
     axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
+    return [gather_along(ctx, node, x, idx, axis)]
+
+
+def gather_along(ctx: GraphContext, node: NodeView, x, idx, axis: int):
+    """``out[p] = x[p with p[axis] replaced by idx[p]]`` (GatherElements) via GATHER_ND."""
     if not is_static(idx):
         raise node.error("indices must have a static shape")
     idx = cast(ctx, _wrap_negative(ctx, node, idx, sig(x)[axis]), sdt.int32)
@@ -59,7 +63,7 @@ def gather_elements(ctx: GraphContext, node: NodeView):
     parts = [idx if d == axis else ctx.const(grid[d]) for d in range(x.rank)]
     coords = ctx.op("PACK", parts, sdt.int32, (*sig(idx), x.rank), axis=x.rank,
                     values_count=x.rank)  # fmt: skip
-    return [ctx.op("GATHER_ND", [x, coords], x.dtype, sig(idx))]
+    return ctx.op("GATHER_ND", [x, coords], x.dtype, sig(idx))
 
 
 def _slice_args(node: NodeView, x):
@@ -81,6 +85,8 @@ def _slice_args(node: NodeView, x):
 @handler("Slice")
 def slice_op(ctx: GraphContext, node: NodeView):
     x = node.input(0)
+    if any(node.has_input(i) and node.const(i) is None for i in (1, 2, 4)):
+        return [_dynamic_slice(ctx, node, x)]
     starts, ends, axes, steps = _slice_args(node, x)
     rank = x.rank
     begin, end, stride = [0] * rank, [0] * rank, [1] * rank
@@ -105,14 +111,57 @@ def slice_op(ctx: GraphContext, node: NodeView):
                    offset=False)]  # fmt: skip
 
 
+def _full_vector(ctx: GraphContext, values, axes: list[int], rank: int, fill: int):
+    """A rank-long int32 vector: ``values[j]`` at ``axes[j]``, ``fill`` elsewhere (run time)."""
+    if values.data is not None:
+        full = np.full(rank, fill, np.int64)
+        full[axes] = values.data.reshape(-1)
+        return ctx.const(_i32(full))
+    limits = [ctx.const(np.array(v, values.dtype.numpy)) for v in (-(2**31), 2**31 - 1)]
+    v = binary(ctx, "MINIMUM", binary(ctx, "MAXIMUM", values, limits[0]), limits[1])
+    v = cast(ctx, v, sdt.int32)
+    both = ctx.op("CONCATENATION", [ctx.const(np.array([fill], np.int32)), v], sdt.int32,
+                  (len(axes) + 1,), axis=0, fused_activation="NONE")  # fmt: skip
+    where = np.zeros(rank, np.int32)
+    for j, a in enumerate(axes):
+        where[a] = j + 1
+    return ctx.op("GATHER", [both, ctx.const(where)], sdt.int32, (rank,), axis=0, batch_dims=0)
+
+
+def _dynamic_slice(ctx: GraphContext, node: NodeView, x):
+    """Starts/ends/steps known at run time (TFLite clamps them the way ONNX does)."""
+    n = sig(node.input(1))[0]
+    if node.has_input(3):
+        axes = node.need_const(3, "axes").reshape(-1).tolist()
+    else:
+        axes = list(range(n))
+    axes = [normalize_axis(int(a), x.rank, node.where) for a in axes]
+    if len(set(axes)) != len(axes) or n != len(axes):
+        raise node.error("axes must be distinct and match starts")
+    if node.has_input(4) and node.const(4) is not None and 0 in node.const(4):
+        raise node.error("step 0 is not allowed")
+    steps = node.input(4) if node.has_input(4) else ctx.const(np.ones(n, np.int64))
+    mask = sum(1 << a for a in range(x.rank) if a not in axes)
+    args = [_full_vector(ctx, node.input(i), axes, x.rank, 0) for i in (1, 2)]
+    args.append(_full_vector(ctx, steps, axes, x.rank, 1))
+    out = tuple(-1 if i in axes else d for i, d in enumerate(sig(x)))
+    return ctx.op("STRIDED_SLICE", [x, *args], x.dtype, out, begin_mask=mask, end_mask=mask,
+                  ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0, offset=False)  # fmt: skip
+
+
 @handler("Pad")
 def pad(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     mode = node.attr("mode", "constant")
     pads = node.attr("pads") or node.attr("paddings")
+    value = node.attr("value", 0.0)
+    dynamic = (node.has_input(1) and node.const(1) is None) or (
+        node.has_input(2) and node.const(2) is None
+    )
+    if dynamic:
+        return [_dynamic_pad(ctx, node, x, mode)]
     if node.has_input(1):
         pads = node.need_const(1, "pads").reshape(-1).tolist()
-    value = node.attr("value", 0.0)
     if node.has_input(2):
         value = node.need_const(2, "constant_value").reshape(-1)[0]
     axes = list(range(x.rank))
@@ -136,6 +185,28 @@ def pad(ctx: GraphContext, node: NodeView):
             raise node.error("reflect padding must be smaller than the dimension")
         return [ctx.op("MIRROR_PAD", [x, pads_t], x.dtype, out, mode="REFLECT")]
     raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
+
+
+def _dynamic_pad(ctx: GraphContext, node: NodeView, x, mode: str):
+    """Pads (or the fill value) known only at run time; negative pads fail when run."""
+    if node.has_input(3):
+        raise node.error("run-time pads with axes are not supported")
+    pads = node.input(1) if node.has_input(1) else None
+    if pads is None or pads.rank != 1 or sig(pads)[0] != 2 * x.rank:
+        raise node.error(f"run-time pads must be a vector of {2 * x.rank} values")
+    pairs = reshape(ctx, cast(ctx, pads, sdt.int32), (2, x.rank))
+    swap = ctx.const(np.array([1, 0], np.int32))
+    table = ctx.op("TRANSPOSE", [pairs, swap], sdt.int32, (x.rank, 2))
+    out = (-1,) * x.rank
+    if mode == "reflect":
+        return ctx.op("MIRROR_PAD", [x, table], x.dtype, out, mode="REFLECT")
+    if mode != "constant":
+        raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
+    if not node.has_input(2):
+        return ctx.op("PAD", [x, table], x.dtype, out)
+    value = node.input(2)
+    value = reshape(ctx, value, ()) if value.rank else value
+    return ctx.op("PADV2", [x, table, value], x.dtype, out)
 
 
 @handler("Trilu")
@@ -216,7 +287,10 @@ def resize(ctx: GraphContext, node: NodeView):
             scales = None
         if int(node.attr("antialias", 0)) or int(node.attr("exclude_outside", 0)):
             raise node.error("antialias and exclude_outside are not supported")
-        if node.attr("axes") is not None or node.attr("keep_aspect_ratio_policy", "stretch") != "stretch":
+        if (
+            node.attr("axes") is not None
+            or node.attr("keep_aspect_ratio_policy", "stretch") != "stretch"
+        ):
             raise node.error("axes and keep_aspect_ratio_policy are not supported")
         node.attr("cubic_coeff_a"), node.attr("extrapolation_value")
     op, (align, half) = _resize_flags(node, mode, ctm, nearest)

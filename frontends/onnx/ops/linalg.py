@@ -60,7 +60,9 @@ def matmul(ctx: GraphContext, node: NodeView):
     out = (*batch, sig(a2)[-2], sig(b2)[-1])
     y = ctx.op("BATCH_MATMUL", [a2, b2], a.dtype, out, adj_x=False, adj_y=False)
     if a.rank == 1 or b.rank == 1:
-        drop = tuple(i for i, flag in ((len(out) - 2, a.rank == 1), (len(out) - 1, b.rank == 1)) if flag)
+        drop = tuple(
+            i for i, flag in ((len(out) - 2, a.rank == 1), (len(out) - 1, b.rank == 1)) if flag
+        )
         kept = tuple(d for i, d in enumerate(out) if i not in drop)
         y = ctx.op("SQUEEZE", [y], a.dtype, kept, squeeze_dims=drop)
     return [y]

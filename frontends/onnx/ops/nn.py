@@ -184,32 +184,54 @@ def global_pool(ctx: GraphContext, node: NodeView):
     return [ctx.op(op, [x, axes_t], x.dtype, out, keep_dims=True)]
 
 
+def _transpose_pads(node: NodeView, hw, kernel, strides, outpad, full) -> tuple[int, ...]:
+    """(top, left, bottom, right) to crop from the full transposed-conv output."""
+    auto = node.attr("auto_pad", "NOTSET")
+    out_shape = node.attr("output_shape")
+    if out_shape is None and auto in ("SAME_UPPER", "SAME_LOWER"):
+        out_shape = [h * s for h, s in zip(hw, strides, strict=True)]
+    elif auto not in ("NOTSET", "VALID", "SAME_UPPER", "SAME_LOWER"):
+        raise node.error(f"auto_pad={auto!r} is not supported")
+    if out_shape is None:
+        pads = tuple(int(p) for p in node.attr("pads", (0,) * (2 * len(hw))))
+        return pads if len(hw) == 2 else (0, pads[0], 0, pads[1])
+    out_shape = [int(v) for v in out_shape][-len(hw) :]
+    totals = [f - o for f, o in zip(full[-len(hw) :], out_shape, strict=True)]
+    if min(totals) < 0:
+        raise node.error("output_shape larger than the full output is not supported")
+    upper = auto == "SAME_UPPER"
+    begin = [t // 2 if upper else t - t // 2 for t in totals]
+    end = [t - b for t, b in zip(totals, begin, strict=True)]
+    if len(hw) == 1:
+        return (0, begin[0], 0, end[0])
+    return (begin[0], begin[1], end[0], end[1])
+
+
 @handler("ConvTranspose")
 def conv_transpose(ctx: GraphContext, node: NodeView):
     x, w, b = node.input(0), node.input(1), node.input(2)
     check_dtype(node, x, F32)
-    if x.rank != 4 or int(node.attr("group", 1)) != 1:
-        raise node.error("only 2-D ConvTranspose with group=1 is supported")
-    if any(int(d) != 1 for d in node.attr("dilations", (1, 1))):
+    one_d = x.rank == 3
+    if x.rank not in (3, 4) or int(node.attr("group", 1)) != 1:
+        raise node.error("only 1-D and 2-D ConvTranspose with group=1 are supported")
+    if any(int(d) != 1 for d in node.attr("dilations", (1,))):
         raise node.error("dilations are not supported")
-    if node.attr("auto_pad", "NOTSET") != "NOTSET" or node.attr("output_shape") is not None:
-        raise node.error("auto_pad and output_shape are not supported; give pads")
-    kh, kw = sig(w)[2:]
-    cout = sig(w)[1]
-    strides = tuple(int(s) for s in node.attr("strides", (1, 1)))
-    pads = tuple(int(p) for p in node.attr("pads", (0, 0, 0, 0)))
-    outpad = tuple(int(p) for p in node.attr("output_padding", (0, 0)))
-    if tuple(node.attr("kernel_shape", (kh, kw))) != (kh, kw):
+    n_sp = x.rank - 2
+    kernel = tuple(sig(w)[2:])
+    if tuple(node.attr("kernel_shape", kernel)) != kernel:
         raise node.error("kernel_shape differs from the weight shape")
-    n, _, h, wd = sig(x)
-    if min(n, h, wd, kh, kw, cout) < 0:
-        raise node.error("spatial and channel dimensions must be static")
-    full = ((h - 1) * strides[0] + kh + outpad[0], (wd - 1) * strides[1] + kw + outpad[1])
-    out_shape = ctx.const(np.array([n, *full, cout], np.int32))
-    f = transpose(ctx, w, (1, 2, 3, 0), "filter")
-    y = ctx.op("TRANSPOSE_CONV", [out_shape, f, to_nhwc(ctx, x), None], x.dtype,
-               (n, *full, cout), padding="VALID", stride_h=strides[0], stride_w=strides[1],
-               fused_activation="NONE")  # fmt: skip
+    strides = tuple(int(v) for v in node.attr("strides", (1,) * n_sp))
+    outpad = tuple(int(p) for p in node.attr("output_padding", (0,) * n_sp))
+    hw = sig(x)[2:]
+    if min(*hw, *kernel, sig(w)[1], sig(x)[0]) < 0:
+        raise node.error("batch, spatial and channel dimensions must be static")
+    full = [(h - 1) * s + k + op for h, s, k, op in zip(hw, strides, kernel, outpad, strict=True)]
+    pads = _transpose_pads(node, hw, kernel, strides, outpad, full)
+    if one_d:
+        x, w = _to_2d(ctx, node, x), _filter_1d(ctx, w)
+        full, strides = [1, *full], (1, *strides)
+    y = _transpose_conv(ctx, x, w, full, strides)
+    n, cout = sig(x)[0], sig(w)[1]
     if any(pads):
         t, left, bt, r = pads
         size = (n, full[0] - t - bt, full[1] - left - r, cout)
@@ -217,5 +239,21 @@ def conv_transpose(ctx: GraphContext, node: NodeView):
         y = ctx.op("SLICE", [y, begin, ctx.const(np.array(size, np.int32))], x.dtype, size)
     if b is not None:
         y = binary(ctx, "ADD", y, b)
-    return [to_nchw(ctx, y)]
+    return [_from_2d(ctx, to_nchw(ctx, y), one_d)]
 
+
+def _filter_1d(ctx: GraphContext, w):
+    if w.data is not None:
+        return ctx.const(w.data[:, :, None, :])
+    s = sig(w)
+    axis = ctx.const(np.array(2, np.int32))
+    return ctx.op("EXPAND_DIMS", [w, axis], w.dtype, (s[0], s[1], 1, s[2]))
+
+
+def _transpose_conv(ctx: GraphContext, x, w, full, strides):
+    n, cout = sig(x)[0], sig(w)[1]
+    out_shape = ctx.const(np.array([n, *full, cout], np.int32))
+    f = transpose(ctx, w, (1, 2, 3, 0), "filter")
+    return ctx.op("TRANSPOSE_CONV", [out_shape, f, to_nhwc(ctx, x), None], x.dtype,
+                  (n, *full, cout), padding="VALID", stride_h=strides[0], stride_w=strides[1],
+                  fused_activation="NONE")  # fmt: skip

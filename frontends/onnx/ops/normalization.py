@@ -3,9 +3,21 @@
 from __future__ import annotations
 
 import numpy as np
+import siglite.dtypes as sdt
 
 from ..context import FLOATS, GraphContext, NodeView
-from ..emit import binary, normalize_axis, reshape, scalar, sig, to_nchw, to_nhwc, transpose, unary
+from ..emit import (
+    binary,
+    cast,
+    normalize_axis,
+    reshape,
+    scalar,
+    sig,
+    to_nchw,
+    to_nhwc,
+    transpose,
+    unary,
+)
 from . import handler
 from .elementwise import F32, check_dtype
 
@@ -167,3 +179,34 @@ def lp_normalization(ctx: GraphContext, node: NodeView):
     # An all-zero slice has norm 0: divide by the smallest normal instead (0 / tiny = 0).
     norm = binary(ctx, "MAXIMUM", norm, scalar(ctx, np.finfo(x.dtype.numpy).tiny, x))
     return [binary(ctx, "DIV", x, norm)]
+
+
+@handler("Hardmax")
+def hardmax(ctx: GraphContext, node: NodeView):
+    x = node.input(0)
+    check_dtype(node, x, FLOATS)
+    default = 1 if ctx.opset < 13 else -1
+    axis = normalize_axis(int(node.attr("axis", default)), x.rank, node.where)
+    shape = sig(x)
+    if ctx.opset < 13 and axis != x.rank - 1:
+        rest = shape[axis:]
+        if min(shape) < 0:
+            raise node.error("a coerced axis needs a static shape")
+        flat = reshape(ctx, x, (-1, int(np.prod(rest))))
+        return [reshape(ctx, _one_hot_max(ctx, node, flat, 1), shape)]
+    return [_one_hot_max(ctx, node, x, axis)]
+
+
+def _one_hot_max(ctx: GraphContext, node: NodeView, x, axis: int):
+    """1 at the first maximum along ``axis``, 0 elsewhere."""
+    n = sig(x)[axis]
+    if n < 0:
+        raise node.error("the hardmax axis must be static")
+    out = tuple(d for i, d in enumerate(sig(x)) if i != axis)
+    idx = ctx.op("ARG_MAX", [x, ctx.const(np.array([axis], np.int32))], sdt.int32, out,
+                 output_type="INT32")  # fmt: skip
+    kept = tuple(1 if i == axis else d for i, d in enumerate(sig(x)))
+    idx = ctx.op("EXPAND_DIMS", [idx, ctx.const(np.array(axis, np.int32))], sdt.int32, kept)
+    positions = np.arange(n, dtype=np.int32).reshape([n if i == axis else 1 for i in range(x.rank)])
+    hit = binary(ctx, "EQUAL", idx, ctx.const(positions))
+    return cast(ctx, hit, x.dtype)

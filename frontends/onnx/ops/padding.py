@@ -58,7 +58,11 @@ def spatial_params(node: NodeView, x, kernel, one_d: bool, pool: bool = False) -
     strides = _pair(node, "strides", 1, one_d)
     dilations = _pair(node, "dilations", 1, one_d)
     given = node.attr("kernel_shape")
-    if given is not None and not pool and tuple(int(k) for k in given) != tuple(kernel)[-len(given):]:
+    if (
+        given is not None
+        and not pool
+        and tuple(int(k) for k in given) != tuple(kernel)[-len(given) :]
+    ):
         raise node.error("kernel_shape differs from the weight shape")
     auto = node.attr("auto_pad", "NOTSET")
     hw = sig(x)[2:]
@@ -71,7 +75,9 @@ def spatial_params(node: NodeView, x, kernel, one_d: bool, pool: bool = False) -
                 raise node.error("auto_pad=SAME_LOWER needs static spatial dimensions")
             out = tuple(-1 if h < 0 else math.ceil(h / s) for h, s in zip(hw, strides, strict=True))
             return Spatial("SAME", None, strides, dilations, out)
-        pads = [_same(h, k, s, auto == "SAME_LOWER") for h, k, s in zip(hw, k_eff, strides, strict=True)]
+        pads = [
+            _same(h, k, s, auto == "SAME_LOWER") for h, k, s in zip(hw, k_eff, strides, strict=True)
+        ]
     elif auto == "VALID":
         pads = [[0, 0], [0, 0]]
     elif auto != "NOTSET":

@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-
 import siglite.dtypes as sdt
 
 from ..context import FLOATS, GraphContext, NodeView
-from ..emit import binary, cast, normalize_axis, scalar, sig, transpose, unary
+from ..emit import binary, cast, normalize_axis, reshape, scalar, sig, transpose, unary
 from . import handler
 from .elementwise import ARITH, check_dtype
 
@@ -34,6 +33,7 @@ class DynamicAxes:
 def _axes(ctx: GraphContext, node: NodeView, x):
     """The reduced axes (a tuple or DynamicAxes), or ``None`` for 'no reduction'."""
     axes = node.attr("axes")
+    noop = int(node.attr("noop_with_empty_axes", 0))
     if node.has_input(1) and node.const(1) is None:
         t = node.input(1)
         count = sig(t)[0] if t.rank == 1 else -1
@@ -44,7 +44,6 @@ def _axes(ctx: GraphContext, node: NodeView, x):
         axes = []
     elif node.has_input(1):
         axes = node.const(1).reshape(-1).tolist()
-    noop = int(node.attr("noop_with_empty_axes", 0))
     if not axes:
         return None if noop else tuple(range(x.rank))
     return tuple(sorted({normalize_axis(int(a), x.rank, node.where) for a in axes}))
@@ -65,9 +64,22 @@ def reduce(ctx: GraphContext, op: str, x, axes, keep: bool):
 @handler(*REDUCE, *COMPOSED)
 def reduction(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    check_dtype(node, x, ARITH if node.op_type in REDUCE else FLOATS)
     keep = bool(int(node.attr("keepdims", 1)))
     axes = _axes(ctx, node, x)
+    if x.dtype.name == "bool" and node.op_type in ("ReduceMax", "ReduceMin"):
+        if not axes:
+            return [x]
+        if node.op_type == "ReduceMax":
+            return [reduce(ctx, "REDUCE_ANY", x, axes, keep)]
+        # all(x) = not any(not x): REDUCE_ANY is the more widely implemented builtin
+        inv = ctx.op("LOGICAL_NOT", [x], x.dtype, sig(x))
+        any_t = reduce(ctx, "REDUCE_ANY", inv, axes, keep)
+        return [ctx.op("LOGICAL_NOT", [any_t], x.dtype, sig(any_t))]
+    check_dtype(node, x, ARITH if node.op_type in REDUCE else FLOATS)
+    if 0 in sig(x) and node.op_type in ("ReduceMax", "ReduceMin", "ReduceLogSumExp"):
+        raise node.error(
+            "max/min over an empty set is not supported (TFLite gives the finite limit)"
+        )
     if axes is None:
         axes = ()
     if node.op_type in REDUCE:
@@ -122,8 +134,12 @@ def arg_reduce(ctx: GraphContext, node: NodeView):
 def topk(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     check_dtype(node, x, FLOATS | {"int32", "int64"})
-    if node.has_input(1):
-        k = int(node.need_const(1, "K").reshape(-1)[0])
+    k_t = None
+    if node.has_input(1) and node.const(1) is None:
+        k, k_t = -1, node.input(1)
+        k_t = cast(ctx, reshape(ctx, k_t, ()) if k_t.rank else k_t, sdt.int32)
+    elif node.has_input(1):
+        k = int(node.const(1).reshape(-1)[0])
     else:
         k = int(node.attr("k"))
     axis = normalize_axis(int(node.attr("axis", -1)), x.rank, node.where)
@@ -134,7 +150,8 @@ def topk(ctx: GraphContext, node: NodeView):
     if not largest:
         xt = unary(ctx, "NEG", xt)
     shape = (*sig(xt)[:-1], k)
-    values, idx = ctx.op_multi("TOPK_V2", [xt, ctx.const(np.array(k, np.int32))],
+    k_t = k_t if k_t is not None else ctx.const(np.array(k, np.int32))
+    values, idx = ctx.op_multi("TOPK_V2", [xt, k_t],
                                [(x.dtype, shape), (sdt.int32, shape)])  # fmt: skip
     if not largest:
         values = unary(ctx, "NEG", values)
@@ -145,8 +162,10 @@ def topk(ctx: GraphContext, node: NodeView):
 def cumsum(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     check_dtype(node, x, FLOATS | {"int32", "int64"})
-    axis = normalize_axis(int(node.need_const(1, "axis").reshape(-1)[0]), x.rank, node.where)
     exclusive, rev = bool(node.attr("exclusive", 0)), bool(node.attr("reverse", 0))
-    axis_t = ctx.const(np.array(axis, np.int32))
+    if node.const(1) is not None:
+        axis = normalize_axis(int(node.const(1).reshape(-1)[0]), x.rank, node.where)
+        axis_t = ctx.const(np.array(axis, np.int32))
+    else:  # a run-time axis; CUMSUM accepts negative axes as ONNX does
+        axis_t = cast(ctx, node.input(1), sdt.int32)
     return [ctx.op("CUMSUM", [x, axis_t], x.dtype, sig(x), exclusive=exclusive, reverse=rev)]
-

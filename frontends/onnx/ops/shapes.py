@@ -4,11 +4,20 @@ Shape, Size, ConstantOfShape, Range, Cast, Identity, Dropout, DepthToSpace, Spac
 from __future__ import annotations
 
 import numpy as np
-
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView, onnx_dtype
-from ..emit import bshape, cast, is_static, normalize_axis, reshape, sig, to_nchw, to_nhwc, transpose
+from ..emit import (
+    bshape,
+    cast,
+    is_static,
+    normalize_axis,
+    reshape,
+    sig,
+    to_nchw,
+    to_nhwc,
+    transpose,
+)
 from . import handler
 
 
@@ -19,17 +28,39 @@ def _i32(values) -> np.ndarray:
 @handler("Reshape")
 def reshape_op(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    if node.has_input(1):
-        shape = [int(d) for d in node.need_const(1, "shape").reshape(-1)]
-    else:
-        shape = [int(d) for d in node.attr("shape")]
     allowzero = int(node.attr("allowzero", 0))
     node.attr("consumed_inputs")
+    if node.has_input(1) and node.const(1) is None:
+        return [_dynamic_reshape(ctx, node, x, node.input(1), allowzero)]
+    if node.has_input(1):
+        shape = [int(d) for d in node.const(1).reshape(-1)]
+    else:
+        shape = [int(d) for d in node.attr("shape")]
     if not allowzero:
         shape = [sig(x)[i] if d == 0 else d for i, d in enumerate(shape)]
     if shape.count(-1) > 1:
         raise node.error(f"target shape {shape} has more than one unknown dimension")
     return [reshape(ctx, x, shape)]
+
+
+def _dynamic_reshape(ctx: GraphContext, node: NodeView, x, shape, allowzero: int):
+    """A run-time target shape; ONNX's 0 ('copy this input dim') becomes the input's dim."""
+    if shape.rank != 1 or sig(shape)[0] < 0:
+        raise node.error("a run-time shape must be a vector of static length")
+    k = sig(shape)[0]
+    target = cast(ctx, shape, sdt.int32)
+    if not allowzero:
+        dims = ctx.op("SHAPE", [x], sdt.int32, (x.rank,), out_type="INT32")
+        if k < x.rank:
+            begin, size = ctx.const(np.array([0], np.int32)), ctx.const(np.array([k], np.int32))
+            dims = ctx.op("SLICE", [dims, begin, size], sdt.int32, (k,))
+        elif k > x.rank:
+            extra = ctx.const(np.array([[0, k - x.rank]], np.int32))
+            dims = ctx.op("PAD", [dims, extra], sdt.int32, (k,))
+        zero = ctx.const(np.array(0, np.int32))
+        is_zero = ctx.op("EQUAL", [target, zero], sdt.bool_, (k,))
+        target = ctx.op("SELECT_V2", [is_zero, dims, target], sdt.int32, (k,))
+    return ctx.op("RESHAPE", [x, target], x.dtype, (-1,) * k)
 
 
 @handler("Flatten")
@@ -112,8 +143,15 @@ def split(ctx: GraphContext, node: NodeView):
     axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
     n_out = len(node.output_names)
     sizes = node.attr("split")
+    if node.has_input(1) and node.const(1) is None:
+        sizes_t = node.input(1)
+        if sizes_t.rank != 1 or sig(sizes_t)[0] != n_out:
+            raise node.error(f"run-time split sizes must be a vector of {n_out} values")
+        shape = tuple(-1 if i == axis else d for i, d in enumerate(sig(x)))
+        args = [x, cast(ctx, sizes_t, sdt.int32), ctx.const(np.array(axis, np.int32))]
+        return ctx.op_multi("SPLIT_V", args, [(x.dtype, shape)] * n_out, num_splits=n_out)
     if node.has_input(1):
-        sizes = node.need_const(1, "split").reshape(-1).tolist()
+        sizes = node.const(1).reshape(-1).tolist()
     dim = sig(x)[axis]
     num = node.attr("num_outputs")
     if sizes is None and num is not None and dim >= 0 and dim % int(num):
@@ -141,7 +179,9 @@ class _S:
 @handler("Expand")
 def expand(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    shape = node.need_const(1, "shape").reshape(-1).tolist()
+    if node.const(1) is None:
+        return [_dynamic_expand(ctx, node, x, node.input(1))]
+    shape = node.const(1).reshape(-1).tolist()
     out = bshape(x, _S(shape))
     if out == sig(x):
         return [x]
@@ -150,10 +190,32 @@ def expand(ctx: GraphContext, node: NodeView):
     return [ctx.op("BROADCAST_TO", [x, ctx.const(_i32(out))], x.dtype, out)]
 
 
+def _dynamic_expand(ctx: GraphContext, node: NodeView, x, shape):
+    """Bidirectional broadcast to a run-time shape: each dim is max(shape, input dim)."""
+    k = sig(shape)[0] if shape.rank == 1 else -1
+    if k < 0:
+        raise node.error("a run-time shape must be a vector of static length")
+    rank = max(k, x.rank)
+    dims = ctx.op("SHAPE", [x], sdt.int32, (x.rank,), out_type="INT32")
+    if x.rank < rank:
+        dims = ctx.op("PAD", [dims, ctx.const(np.array([[rank - x.rank, 0]], np.int32))],
+                      sdt.int32, (rank,))  # fmt: skip
+    target = cast(ctx, shape, sdt.int32)
+    if k < rank:
+        target = ctx.op("PAD", [target, ctx.const(np.array([[rank - k, 0]], np.int32))],
+                        sdt.int32, (rank,))  # fmt: skip
+    # Broadcasting never mixes 0 with other sizes, so max() is the broadcast of two dims.
+    target = ctx.op("MAXIMUM", [target, dims], sdt.int32, (rank,))
+    return ctx.op("BROADCAST_TO", [x, target], x.dtype, (-1,) * rank)
+
+
 @handler("Tile")
 def tile(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    reps = node.need_const(1, "repeats").reshape(-1)
+    if node.const(1) is None:
+        reps_t = cast(ctx, node.input(1), sdt.int32)
+        return [ctx.op("TILE", [x, reps_t], x.dtype, (-1,) * x.rank)]
+    reps = node.const(1).reshape(-1)
     out = tuple(-1 if d < 0 else d * int(r) for d, r in zip(sig(x), reps, strict=True))
     return [ctx.op("TILE", [x, ctx.const(_i32(reps))], x.dtype, out)]
 
@@ -170,7 +232,9 @@ def shape_op(ctx: GraphContext, node: NodeView):
     if (b, e) == (0, x.rank):
         return [full]
     size = max(e - b, 0)
-    return [ctx.op("SLICE", [full, ctx.const(_i32([b])), ctx.const(_i32([size]))], sdt.int64, (size,))]
+    return [
+        ctx.op("SLICE", [full, ctx.const(_i32([b])), ctx.const(_i32([size]))], sdt.int64, (size,))
+    ]
 
 
 @handler("Size")

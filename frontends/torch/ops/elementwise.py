@@ -5,7 +5,6 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-
 import siglite.dtypes as sdt
 from siglite.ir import Tensor
 
@@ -261,7 +260,9 @@ def full(ctx: Context, size: Any, fill_value: Any, **kwargs: Any) -> Tensor:
     """Only reached with symbolic sizes (static fills are folded)."""
     dtype, _ = ctx.out_type()
     parts = [runtime_dim_value(ctx, d) for d in size]
-    dims = ctx.op("PACK", parts, (sdt.int32, (len(parts),)), "shape", axis=0, values_count=len(parts))
+    dims = ctx.op(
+        "PACK", parts, (sdt.int32, (len(parts),)), "shape", axis=0, values_count=len(parts)
+    )
     return ctx.emit("FILL", [dims, ctx.scalar(fill_value, dtype)])
 
 

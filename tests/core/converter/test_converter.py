@@ -169,3 +169,27 @@ def test_branch_with_side_effect_survives_dead_code():
         run = interp.get_signature_runner()
         assert run(x=np.float32(5))["v"] == m.push(np.float32(5))["v"]
         assert run(x=np.float32(-1))["v"] == m.push(np.float32(-1))["v"]
+
+
+_FUSE_CASES = {
+    "concat": lambda a: sl.nn.relu(sl.concat([a, a * 2.0], 3)),
+    "max_pool": lambda a: sl.nn.relu6(sl.nn.max_pool2d(a, 2, 2, "VALID")),
+    "avg_pool": lambda a: sl.nn.relu(sl.nn.avg_pool2d(a, 2, 2, "VALID")),
+    "sub": lambda a: sl.nn.relu(a - np.float32(0.25)),
+    "div": lambda a: sl.nn.relu6(a / 0.5),
+    "conv_t": lambda a: sl.nn.relu(
+        sl.nn.conv2d_transpose(a, np.full((2, 2, 3, 2), -0.2, np.float32), [1, 8, 8, 3], 2)
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(_FUSE_CASES))
+def test_fused_activations_run_in_litert(case):
+    f = sl.function(_FUSE_CASES[case], input_signature=[sl.TensorSpec([1, 4, 4, 2])])
+    conv = sl.lite.TFLiteConverter.from_concrete_functions([f.get_concrete_function()])
+    ops = [(n.op, n.attrs.get("fused_activation")) for n in conv.convert_model().subgraphs[0].nodes]
+    # LiteRT's CONCATENATION refuses a fused activation: the RELU must stay a node
+    assert (case == "concat") == any(op in ("RELU", "RELU6") for op, _ in ops), ops
+    x = rng.normal(0, 2, size=(1, 4, 4, 2)).astype(np.float32)
+    want = _litert(conv.convert()).get_signature_runner()(a=x)["output_0"]
+    np.testing.assert_allclose(f(x), want, atol=1e-5)

@@ -131,3 +131,25 @@ def test_read_from_path_bytes_and_memoryview(tmp_path):
     for source in (path, str(path), content, bytearray(content), memoryview(content)):
         model = sl.read_model(source)
         assert list(model.signatures) == ["serving_default"]
+
+
+def test_intermediates_and_omitted_inputs_round_trip():
+    """Operator.intermediates and -1 (omitted) inputs survive; LiteRT's schema reader agrees."""
+    mb = sl.ModelBuilder()
+    g = mb.subgraph("main")
+    x = g.input("x", sl.float32, [2, 4])
+    w = g.const(np.ones((3, 4), np.float32), "w")
+    y = g.op("FULLY_CONNECTED", x, w, None, outputs=[(sl.float32, [2, 3])])
+    scratch = [g.tensor(f"scratch{i}", sl.int16, [3]) for i in range(2)]
+    g.subgraph.nodes[-1].intermediates = scratch
+    g.output(y, "y")
+    mb.signature("serving_default", g)
+    content = sl.write_model(mb.build())
+    op = schema.Model.GetRootAs(content, 0).Subgraphs(0).Operators(0)
+    assert op.InputsAsNumpy().tolist()[2] == -1
+    assert op.IntermediatesLength() == 2
+    node = sl.read_model(content).subgraphs[0].nodes[0]
+    assert node.inputs[2] is None
+    assert [t.name for t in node.intermediates] == ["scratch0", "scratch1"]
+    assert all(t.dtype is sl.int16 and t.shape == (3,) for t in node.intermediates)
+    assert sl.write_model(sl.read_model(content)) == content

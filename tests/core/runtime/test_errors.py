@@ -26,6 +26,23 @@ def test_unknown_op_in_a_called_subgraph_fails_at_allocation():
         sl.Interpreter(model=model).allocate_tensors()
 
 
+@pytest.mark.parametrize("op", ["UNKNOWN_250", "SomeVendorOp"])
+def test_model_file_with_an_unknown_op_loads_and_reports_it_when_run(op):
+    """An unknown builtin code (250) or custom code survives the file and fails only at
+    allocation, naming the node, the op and the signature (LiteRT refuses such a file)."""
+    model = custom_op_model("MyCustomOp")
+    model.subgraphs[0].nodes[0].op = op
+    model.subgraphs[0].nodes[0].custom_options = None if op.startswith("UNKNOWN_") else b"\x01"
+    interp = sl.Interpreter(model_content=sl.write_model(model))
+    assert interp.get_signature_list() == {"serving_default": {"inputs": ["x"], "outputs": ["y"]}}
+    assert interp.model.subgraphs[0].nodes[0].op == op
+    for call in (interp.allocate_tensors, lambda: interp.get_signature_runner()(x=[1.0, 2.0])):
+        with pytest.raises(sl.UnsupportedOpError) as info:
+            call()
+        msg = str(info.value)
+        assert f"({op})" in msg and "node 0" in msg and "'serving_default'" in msg
+
+
 def test_kernel_exception_is_wrapped():
     interp = sl.Interpreter(model=custom_op_model("TestBoom"), delegates=[BoomDelegate()])
     with pytest.raises(sl.ExecutionError) as info:

@@ -387,16 +387,22 @@ def test_string_strip_ascii_whitespace(texts):
 
 @pytest.mark.parametrize("name", ["seed_saved_model_coding", "seed_concrete_coding"])
 def test_tf_flex_models_run_end_to_end(name):
-    """The TF-converted Flex models run in siglite's interpreter and give TF's results."""
-    sl = pytest.importorskip("siglite")
-    if not hasattr(sl, "Interpreter"):
-        pytest.skip("interpreter not available")
+    """The TF-converted Flex models run in siglite's interpreter and give TF's results, and
+    decode(encode(x)) gives x back."""
+    import siglite as sl
+
     data = np.load(FIXTURES / f"{name}.npz", allow_pickle=False)
     interp = sl.Interpreter(model_path=str(FIXTURES / f"{name}.tflite"))
-    enc = interp.get_signature_runner("encode")(x=data["encode/in/x"])
+    encode, decode = interp.get_signature_runner("encode"), interp.get_signature_runner("decode")
+    enc = encode(x=data["encode/in/x"])
     assert enc["encoded_result"].tolist() == data["encode/out/encoded_result"].tolist()
-    dec = interp.get_signature_runner("decode")(x=data["decode/in/x"])
+    dec = decode(x=data["decode/in/x"])
+    assert dec["decoded_result"].dtype == data["decode/out/decoded_result"].dtype
     np.testing.assert_array_equal(dec["decoded_result"], data["decode/out/decoded_result"])
+    for x in (data["encode/in/x"], np.array([-2.5, 0.0, 1e-3, 123456.0], np.float32)):
+        again = decode(x=encode(x=x)["encoded_result"])["decoded_result"]
+        # AsString's default "%f" keeps six decimals: exact for values that need no more
+        np.testing.assert_array_equal(again, x)
 
 
 @pytest.mark.parametrize("name", ["seed_saved_model_coding", "seed_concrete_coding"])

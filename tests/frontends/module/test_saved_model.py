@@ -106,3 +106,41 @@ def test_damaged_directory(saved, damage):
     assert str(path) in str(err.value) or "saved model" in str(err.value)
     with pytest.raises(sl.SigliteError):
         sl.lite.TFLiteConverter.from_saved_model(str(path))
+
+
+class Callable_(sl.Module):
+    def __init__(self):
+        super().__init__()
+        self.w = sl.Variable(np.float32(1.5), name="w")
+        self.shift = sl.function(
+            lambda x: {"shifted": x + self.w}, input_signature=[sl.TensorSpec([2], sl.float32)]
+        )
+
+    @sl.function(input_signature=[sl.TensorSpec([2], sl.float32, name="in:0")])
+    def __call__(self, x):
+        return x * self.w
+
+
+def test_call_and_instance_functions_round_trip(tmp_path):
+    m = Callable_()
+    sl.saved_model.save(m, tmp_path / "c")
+    loaded = sl.saved_model.load(tmp_path / "c")
+    assert sorted(loaded.signatures) == ["__call__", "shift"]
+    x = rng.normal(size=2).astype(np.float32)
+    assert_close(loaded(x), m(x))
+    assert_close(loaded.shift(x), m.shift(x))
+    with pytest.raises(AttributeError):
+        loaded.missing  # noqa: B018
+
+
+@pytest.mark.parametrize(
+    "entry", [["not", "a", "dict"], {"key": 3}, {"key": "predict", "args": "x", "outputs": []}]
+)
+def test_malformed_function_entry(saved, entry):
+    _, path = saved
+    manifest_path = path / "saved_model.json"
+    m = json.loads(manifest_path.read_text())
+    m["functions"]["predict"] = entry
+    manifest_path.write_text(json.dumps(m))
+    with pytest.raises(sl.InvalidModelError, match="function 'predict' is malformed"):
+        sl.saved_model.load(path)
