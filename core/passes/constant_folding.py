@@ -75,7 +75,8 @@ def evaluate_node(node: Node) -> list[np.ndarray] | None:
 
 
 def _make_constant(t: Tensor, value: np.ndarray) -> None:
-    t.data = np.ascontiguousarray(value) if value.dtype != object else value
+    # (np.ascontiguousarray would turn a 0-d result into shape (1,))
+    t.data = value if value.dtype == object else np.require(value, requirements="C")
     t.shape = tuple(int(d) for d in value.shape)
     t.shape_signature = None
 

@@ -74,7 +74,19 @@ def _load_model(model_path: Any, model_content: Any, model: Model | None) -> Mod
             raise InvalidModelError(f"Could not open {path!r}: no such model file")
         source: Any = path
     else:
-        source = bytes(model_content)
+        # bytes(n) of an int would allocate n zero bytes, and str has no single encoding.
+        if isinstance(model_content, (str, int)):
+            raise InvalidModelError(
+                f"model_content must be bytes-like, got {type(model_content).__name__}"
+            )
+        try:  # bytes are immutable and used as they are (constants stay views of them)
+            source = (
+                model_content
+                if isinstance(model_content, bytes)
+                else bytes(memoryview(model_content).cast("B"))
+            )
+        except TypeError as exc:
+            raise InvalidModelError(f"model_content must be bytes-like: {exc}") from None
     try:
         return read_model(source)
     except InvalidModelError:

@@ -16,6 +16,7 @@ from siglite.passes.transposes import optimize_transposes
 from .context import GraphContext, NodeView, onnx_dtype
 from .emit import NCHW_TO_NHWC, NHWC_TO_NCHW, is_static, sig, transpose
 from .folding import try_fold
+from .functions import expand_nodes, function_body, function_opset, infer_inner_types
 
 MIN_OPSET = 7
 
@@ -144,9 +145,16 @@ def _convert_node(ctx: GraphContext, proto: Any, handlers: dict[str, Any]) -> No
     if folded is None:
         fn = handlers.get(node.op_type)
         if fn is None:
+            if _expand(ctx, node, handlers, None):
+                return
             raise node.error("this ONNX operator has no siglite conversion")
-        outs = fn(ctx, node)
-        node.check_attrs_used()
+        try:
+            outs = fn(ctx, node)
+            node.check_attrs_used()
+        except UnsupportedOpError as exc:
+            if _expand(ctx, node, handlers, exc):
+                return
+            raise
     else:
         outs = folded
     for i, name in enumerate(node.output_names):
@@ -154,6 +162,30 @@ def _convert_node(ctx: GraphContext, proto: Any, handlers: dict[str, Any]) -> No
             ctx.bind(name, outs[i])
         elif name:
             raise node.error(f"output {i} ({name!r}) is not supported")
+
+
+def _expand(ctx: GraphContext, node: NodeView, handlers: dict[str, Any], why: Exception | None):
+    """Convert ``node`` as its ONNX function body; False when its op has no body."""
+    found = function_body(ctx, node)
+    if found is None:
+        return False
+    body, full = found
+    opset = ctx.opset
+    try:
+        ctx.opset = function_opset(body, opset)
+        nodes = expand_nodes(ctx, node, body, full)
+        infer_inner_types(ctx, node, nodes, ctx.opset)
+        for inner in nodes:
+            _convert_node(ctx, inner, handlers)
+    except UnsupportedOpError as exc:
+        first = str(why) if why is not None else f"{node.where}: no direct conversion"
+        raise UnsupportedOpError(f"{first}; its ONNX function body does not convert: {exc}") from None
+    finally:
+        ctx.opset = opset
+    missing = [n for n in node.output_names if n and n not in ctx.values]
+    if missing:
+        raise node.error(f"the function body does not compute output(s) {missing}")
+    return True
 
 
 def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc: bool) -> Tensor:

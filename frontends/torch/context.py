@@ -42,16 +42,33 @@ def concrete(sig: Sequence[int]) -> tuple[int, ...]:
     return tuple(1 if d < 0 else int(d) for d in sig)
 
 
-def source_line(node: Any) -> str:
-    """The Python source position of an FX node, from its stack trace (or the module path)."""
-    trace = node.meta.get("stack_trace") or ""
+def _frames(trace: str) -> list[tuple[str, str]]:
+    """``(File "...", line N, in f)`` headers with their code lines, outermost first."""
     lines = [ln.strip() for ln in trace.strip().splitlines() if ln.strip()]
-    for i in range(len(lines) - 1, -1, -1):
-        if lines[i].startswith("File "):
-            code = (
-                lines[i + 1] if i + 1 < len(lines) and not lines[i + 1].startswith("File ") else ""
-            )
-            return f"{lines[i]}: {code}".rstrip(": ")
+    frames = []
+    for i, text in enumerate(lines):
+        if text.startswith("File "):
+            nxt = lines[i + 1] if i + 1 < len(lines) else ""
+            frames.append((text, "" if nxt.startswith("File ") else nxt))
+    return frames
+
+
+def _in_torch(header: str) -> bool:
+    import os
+
+    import torch
+
+    root = os.path.dirname(torch.__file__)
+    return header.startswith(f'File "{root}')
+
+
+def source_line(node: Any) -> str:
+    """The Python source position of an FX node: the innermost frame outside torch itself."""
+    frames = _frames(node.meta.get("stack_trace") or "")
+    if frames:
+        user = [f for f in frames if not _in_torch(f[0])]
+        header, code = (user or frames)[-1]
+        return f"{header}: {code}" if code else header
     stack = node.meta.get("source_fn_stack") or node.meta.get("nn_module_stack") or []
     if isinstance(stack, dict):
         stack = list(stack.values())

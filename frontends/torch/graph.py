@@ -142,22 +142,23 @@ def _output_tensor(ctx: Context, name: str, value: Any, seen: set[int], nhwc: bo
     return t
 
 
-def _outputs(ctx: Context, ep: Any, names: list[str], nhwc_io: bool) -> dict[str, Tensor]:
+def _check_no_mutations(ep: Any) -> None:
     from torch.export.graph_signature import OutputKind
 
-    out_node = next(n for n in ep.graph.nodes if n.op == "output")
-    values = out_node.args[0]
-    outputs: dict[str, Tensor] = {}
-    seen: set[int] = set()
-    user = 0
-    for spec, value in zip(ep.graph_signature.output_specs, values, strict=True):
+    for spec in ep.graph_signature.output_specs:
         if spec.kind != OutputKind.USER_OUTPUT:
             raise ConverterError(
-                f"the program {spec.kind.name.lower().replace('_', ' ')}s {spec.target!r}; "
+                f"the program updates {spec.target!r} ({spec.kind.name}); "
                 "convert a module in eval mode that does not update its state"
             )
-        name = names[user] if user < len(names) else f"output_{user}"
-        user += 1
+
+
+def _outputs(ctx: Context, ep: Any, names: list[str], nhwc_io: bool) -> dict[str, Tensor]:
+    out_node = next(n for n in ep.graph.nodes if n.op == "output")
+    outputs: dict[str, Tensor] = {}
+    seen: set[int] = set()
+    for i, value in enumerate(out_node.args[0]):
+        name = names[i] if i < len(names) else f"output_{i}"
         t = _output_tensor(ctx, name, _lookup(ctx, value), seen, nhwc_io)
         ctx.sg.outputs.append(t)
         outputs[name] = t
@@ -176,6 +177,7 @@ def convert_program(
     from .ops import load_handlers
 
     handlers = load_handlers()
+    _check_no_mutations(ep)
     ctx = Context(Subgraph(name=sg_name), consts)
     inputs = _bind_placeholders(ctx, ep, names[0], nhwc_io)
     for node in ep.graph.nodes:

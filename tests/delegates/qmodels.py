@@ -71,3 +71,33 @@ def run_litert(content: bytes, feeds: dict, reference: bool = True) -> dict:
     kind = OpResolverType.BUILTIN_REF if reference else OpResolverType.BUILTIN
     interp = Interpreter(model_content=content, experimental_op_resolver_type=kind)
     return interp.get_signature_runner("serving_default")(**feeds)
+
+
+class FakeDeviceArray(np.ndarray):
+    """An array in the stand-in device's memory (numpy underneath)."""
+
+    __siglite_device_array__ = True
+
+
+class FakeCupy:
+    """A stand-in for the ``cupy`` module: numpy with a distinct array class and counted
+    host<->device copies (``uploads`` / ``downloads`` hold the copied shapes)."""
+
+    ndarray = FakeDeviceArray
+
+    def __init__(self) -> None:
+        self.uploads: list[tuple] = []
+        self.downloads: list[tuple] = []
+
+    def asarray(self, a):
+        if isinstance(a, FakeDeviceArray):
+            return a
+        self.uploads.append(np.shape(a))
+        return np.array(a).view(FakeDeviceArray)
+
+    def asnumpy(self, a):
+        self.downloads.append(np.shape(a))
+        return np.array(a).view(np.ndarray)
+
+    def __getattr__(self, name):
+        return getattr(np, name)

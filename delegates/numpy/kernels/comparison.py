@@ -54,4 +54,5 @@ def select_v2(cond, x, y):
 def where(x):
     """int64 coordinates of the true (non-zero) elements, shape [count, rank]."""
     xp = array_module(x)
-    return xp.argwhere(x).astype(xp.int64).reshape(-1, x.ndim)
+    found = xp.argwhere(x)  # a 0-d input gives [1 or 0, 0]: keep the count
+    return found.astype(xp.int64).reshape(found.shape[0], x.ndim)

@@ -83,16 +83,20 @@ def pow_(x, y):
         return array_module(x).power(x, _same(x, y))
 
 
+# TFLite picks with one comparison, ``x > y ? x : y``: a NaN in ``x`` loses, a NaN in ``y`` wins
+# and equal values (0.0 vs -0.0) give ``y``. numpy's maximum would propagate every NaN.
 @KERNELS.register("MAXIMUM")
 def maximum(x, y):
-    """Elementwise maximum with broadcasting."""
-    return array_module(x).maximum(x, _same(x, y))
+    """Elementwise maximum with broadcasting (``x > y ? x : y``)."""
+    y = _same(x, y)
+    return array_module(x).where(x > y, x, y)
 
 
 @KERNELS.register("MINIMUM")
 def minimum(x, y):
-    """Elementwise minimum with broadcasting."""
-    return array_module(x).minimum(x, _same(x, y))
+    """Elementwise minimum with broadcasting (``x < y ? x : y``)."""
+    y = _same(x, y)
+    return array_module(x).where(x < y, x, y)
 
 
 @KERNELS.register("SQUARED_DIFFERENCE")

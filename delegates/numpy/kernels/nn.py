@@ -51,6 +51,8 @@ def batch_matmul(x, y, *, adj_x=False, adj_y=False):
 def softmax(x, *, beta=1.0):
     """exp(beta * (x - max)) normalized over the last axis."""
     xp = array_module(x)
+    if x.size == 0:  # max() of nothing has no identity
+        return x.copy()
     e = xp.exp((x - x.max(axis=-1, keepdims=True)) * x.dtype.type(beta))
     return e / e.sum(axis=-1, keepdims=True)
 
@@ -59,6 +61,8 @@ def softmax(x, *, beta=1.0):
 def log_softmax(x):
     """x - max - log(sum(exp(x - max))) over the last axis."""
     xp = array_module(x)
+    if x.size == 0:
+        return x.copy()
     shifted = x - x.max(axis=-1, keepdims=True)
     return shifted - xp.log(xp.exp(shifted).sum(axis=-1, keepdims=True))
 

@@ -161,7 +161,20 @@ def cast(ctx, x):
     out = ctx.outputs[0].dtype.numpy
     if out.kind == "b":
         return x != 0
+    if x.dtype.kind == "f" and out.kind in "iu":
+        return saturating_float_to_int(x, out)
     return x.astype(out)
+
+
+def saturating_float_to_int(x: Any, out: Any) -> Any:
+    """Float -> integer as LiteRT's CAST: truncate toward zero, clamp to the type's range,
+    NaN -> the type's maximum (numpy's plain astype is undefined outside the range)."""
+    xp, info = array_module(x), np.iinfo(out)
+    wide = x.astype(np.float64, copy=False)
+    high = xp.isnan(wide) | (wide >= float(info.max))
+    low = wide <= float(info.min)
+    inside = xp.where(high | low, 0, wide).astype(out)
+    return xp.where(high, out.type(info.max), xp.where(low, out.type(info.min), inside))
 
 
 @KERNELS.register("FILL")

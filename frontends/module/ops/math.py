@@ -8,6 +8,7 @@ import numpy as np
 from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
+from ..graph import default_dtype
 from ._core import common_dtype, emit, op, same_dtype
 
 
@@ -32,7 +33,7 @@ def _unary(op_name: str, doc: str):
 add = _binary("ADD", "``x + y`` elementwise with broadcasting (ADD).", fused_activation="NONE")
 subtract = _binary("SUB", "``x - y`` elementwise (SUB).", fused_activation="NONE")
 multiply = _binary("MUL", "``x * y`` elementwise (MUL).", fused_activation="NONE")
-divide = _binary("DIV", "``x / y`` elementwise (DIV).", fused_activation="NONE")
+_div = _binary("DIV", "``x / y`` elementwise, in the inputs' dtype (DIV).", fused_activation="NONE")
 floordiv = _binary("FLOOR_DIV", "``x // y`` elementwise (FLOOR_DIV).")
 floormod = _binary("FLOOR_MOD", "``x % y`` with the sign of ``y`` (FLOOR_MOD).")
 mod = floormod
@@ -70,19 +71,26 @@ logical_not = _unary("LOGICAL_NOT", "Elementwise NOT of booleans (LOGICAL_NOT)."
 
 @op
 def truediv(x: Any, y: Any, name: str | None = None) -> Any:
-    """``x / y``; integer operands are divided as float32 (TensorFlow uses a float result)."""
-    dt = common_dtype(x, y)
-    if dt is not None and dt.is_integer:
+    """``x / y`` with a floating result (DIV).
+
+    Integer operands are cast to float32 first. (TensorFlow gives float64 for int32 and int64;
+    float32 is what TFLite's DIV kernel supports.)
+    """
+    dt = same_dtype("truediv", x, y) or default_dtype(x)
+    if dt.is_integer:
         from .array import cast
 
         x, y = cast(x, "float32"), cast(y, "float32")
-    return divide(x, y, name=name)
+    return _div(x, y, name=name)
+
+
+divide = truediv
 
 
 @op
 def reciprocal(x: Any, name: str | None = None) -> Any:
     """``1 / x`` (DIV)."""
-    return divide(np.ones((), as_dtype(common_dtype(x) or "float32").numpy), x, name=name)
+    return truediv(np.ones((), as_dtype(common_dtype(x) or "float32").numpy), x, name=name)
 
 
 @op
@@ -106,9 +114,13 @@ def add_n(inputs: list[Any], name: str | None = None) -> Any:
     return total
 
 
+def _rank(x: Any) -> int:
+    return len(x.shape) if hasattr(x, "shape") else np.ndim(x)
+
+
 def _axes(x: Any, axis: Any) -> np.ndarray:
     if axis is None:
-        return np.arange(len(x.shape), dtype=np.int32)
+        return np.arange(_rank(x), dtype=np.int32)
     return np.asarray(axis, dtype=np.int32).reshape(-1)
 
 

@@ -77,24 +77,31 @@ def silu(features: Any, name: str | None = None) -> Any:
 swish = silu
 
 
-def _last_axis(x: Any, axis: int | None, what: str) -> None:
-    rank = len(x.shape)
-    if axis is not None and axis not in (-1, rank - 1):
-        raise SigliteError(f"{what}: TFLite normalizes over the last axis; got axis={axis}")
+def _along(x: Any, axis: int | None, op_name: str, **attrs: Any) -> Any:
+    """``op_name`` (which works on the last axis) applied along ``axis``: other axes are swapped
+    to the end and back with TRANSPOSE, as TensorFlow's converter does."""
+    rank = len(x.shape) if hasattr(x, "shape") else np.ndim(x)
+    a = -1 if axis is None else int(axis)
+    if not -rank <= a < max(rank, 1):
+        raise SigliteError(f"{op_name.lower()}: axis {axis} is out of range for rank {rank}")
+    a %= max(rank, 1)
+    if a == rank - 1 or rank == 0:
+        return emit(op_name, x, **attrs)
+    perm = list(range(rank))
+    perm[a], perm[-1] = perm[-1], perm[a]
+    return transpose(emit(op_name, transpose(x, perm), **attrs), perm)
 
 
 @op
 def softmax(logits: Any, axis: int | None = None, name: str | None = None) -> Any:
-    """``exp(x) / sum(exp(x))`` over the last axis (SOFTMAX)."""
-    _last_axis(logits, axis, "softmax")
-    return emit("SOFTMAX", logits, beta=1.0, name=name)
+    """``exp(x) / sum(exp(x))`` along ``axis``, the last by default (SOFTMAX)."""
+    return _along(logits, axis, "SOFTMAX", beta=1.0, name=name)
 
 
 @op
 def log_softmax(logits: Any, axis: int | None = None, name: str | None = None) -> Any:
-    """``log(softmax(x))`` over the last axis (LOG_SOFTMAX)."""
-    _last_axis(logits, axis, "log_softmax")
-    return emit("LOG_SOFTMAX", logits, name=name)
+    """``log(softmax(x))`` along ``axis``, the last by default (LOG_SOFTMAX)."""
+    return _along(logits, axis, "LOG_SOFTMAX", name=name)
 
 
 @op

@@ -6,7 +6,7 @@ import numpy as np
 import siglite.dtypes as sdt
 
 from ..context import FLOATS, NUMERIC, GraphContext, NodeView
-from ..emit import binary, scalar, unary
+from ..emit import binary, cast, scalar, unary
 from . import handler
 
 # TFLite-style dtype sets per op family (what the builtins accept).
@@ -29,13 +29,14 @@ BINARY = {"Add": "ADD", "Sub": "SUB", "Mul": "MUL", "Div": "DIV", "Pow": "POW"}
 @handler(*BINARY)
 def arithmetic(ctx: GraphContext, node: NodeView):
     a, b = node.input(0), node.input(1)
+    if node.op_type != "Pow" and a.dtype.name not in ARITH:
+        wrapping = node.op_type != "Div"
+        return [widened_binary(ctx, node, BINARY[node.op_type], a, b, wrapping)]
     check_dtype(node, a, ARITH)
     if node.op_type == "Pow":
         if b.dtype != a.dtype:
             if a.dtype.name not in FLOATS and b.dtype.name in FLOATS:
                 raise node.error("an integer base with a float exponent is not supported")
-            from ..emit import cast
-
             b = cast(ctx, b, a.dtype)
         check_dtype(node, a, FLOATS | {"int32"})
     elif b.dtype != a.dtype:
@@ -45,6 +46,31 @@ def arithmetic(ctx: GraphContext, node: NodeView):
         if node.attrs.get("broadcast") and node.attrs.get("axis") is not None:
             raise node.error("legacy broadcast with an axis is not supported")
     return [binary(ctx, BINARY[node.op_type], a, b)]
+
+
+def widened(node: NodeView, a, wrapping: bool):
+    """The wider dtype that computes ``a``'s small-integer arithmetic exactly, or ``None``.
+
+    TFLite's 8- and 16-bit arithmetic is quantized, so plain small integers are computed in
+    int32 (int64 for uint32) and cast back, which wraps exactly as ONNX's integer arithmetic.
+    uint64 fits only where the result is the same modulo 2**64 (``wrapping``: add, sub, mul).
+    """
+    name = a.dtype.name
+    if name in ("int8", "int16", "uint8", "uint16"):
+        return sdt.int32
+    if name == "uint32" or (name == "uint64" and wrapping):
+        return sdt.int64
+    return None
+
+
+def widened_binary(ctx: GraphContext, node: NodeView, op: str, a, b, wrapping: bool):
+    """``op`` on small integers through a wider dtype; rejects what cannot be exact."""
+    wide = widened(node, a, wrapping)
+    if wide is None or b.dtype != a.dtype:
+        check_dtype(node, a, ARITH)
+        raise node.error(f"operand dtypes differ ({a.dtype.name}, {b.dtype.name})")
+    y = binary(ctx, op, cast(ctx, a, wide), cast(ctx, b, wide))
+    return cast(ctx, y, a.dtype)
 
 
 VARIADIC = {"Max": "MAXIMUM", "Min": "MINIMUM", "Sum": "ADD", "Mean": "ADD"}
@@ -118,15 +144,33 @@ def where(ctx: GraphContext, node: NodeView):
 @handler("Mod")
 def mod(ctx: GraphContext, node: NodeView):
     a, b = node.input(0), node.input(1)
-    check_dtype(node, a, SIGNED)
     fmod = int(node.attr("fmod", 0))
+    if a.dtype.name not in SIGNED:
+        # Remainders of small integers are exact in a wider type; signs are kept by the cast.
+        if fmod:
+            return [_int_fmod(ctx, node, a, b)]
+        return [widened_binary(ctx, node, "FLOOR_MOD", a, b, False)]
+    if a.dtype != b.dtype:
+        raise node.error(f"operand dtypes differ ({a.dtype.name}, {b.dtype.name})")
     if not fmod:  # numpy-style remainder (the divisor's sign), also what ONNX computes for floats
         return [binary(ctx, "FLOOR_MOD", a, b)]
+    if a.dtype.name == "int64":
+        return [_int_fmod(ctx, node, a, b)]
     if a.dtype.name not in FLOATS | {"int32"}:
         raise node.error(f"fmod=1 needs float or int32 inputs, got {a.dtype.name}")
     # C fmod keeps the dividend's sign: sign(a) * (|a| mod |b|).
     r = binary(ctx, "FLOOR_MOD", unary(ctx, "ABS", a), unary(ctx, "ABS", b))
     return [binary(ctx, "MUL", unary(ctx, "SIGN", a), r)]
+
+
+def _int_fmod(ctx: GraphContext, node: NodeView, a, b):
+    """C's integer ``%``: a - trunc(a / b) * b (integer DIV truncates toward zero)."""
+    wide = a.dtype if a.dtype.name in SIGNED else widened(node, a, False)
+    if wide is None or a.dtype != b.dtype:
+        raise node.error(f"fmod=1 is not supported for {a.dtype.name} / {b.dtype.name} inputs")
+    x, y = cast(ctx, a, wide), cast(ctx, b, wide)
+    r = binary(ctx, "SUB", x, binary(ctx, "MUL", binary(ctx, "DIV", x, y), y))
+    return cast(ctx, r, a.dtype)
 
 
 UNARY = {

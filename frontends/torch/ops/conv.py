@@ -45,7 +45,7 @@ def pad_nhwc(ctx: Context, x: Tensor, pads: list[list[int]], value: float = 0.0)
 
 
 def _fold_bn(ctx: Context, w: Any, bias: Any) -> tuple[Any, Any]:
-    """Fold a following inference batch norm into (weight, bias) when this conv is its only input."""
+    """Fold the inference batch norm reading only this conv into (weight, bias), if any."""
     import torch
 
     users = list(ctx.node.users)
@@ -138,8 +138,9 @@ def conv_transpose2d(ctx, x: Tensor, w: Any, bias: Any, stride, padding, dilatio
     xs = to_nhwc(ctx, x)
     shape = runtime_shape(ctx, [runtime_dim(ctx, xs, 0), full[0], full[1], o])
     filt = ctx.const(_permuted(w, (1, 2, 3, 0)), "filter")
-    y = ctx.op("TRANSPOSE_CONV", [shape, filt, xs, None], (dtype, (n, *full, o)), padding="VALID",
-               stride_h=int(stride[0]), stride_w=int(stride[1]), fused_activation="NONE")  # fmt: skip
+    attrs = dict(padding="VALID", stride_h=int(stride[0]), stride_w=int(stride[1]))
+    y = ctx.op("TRANSPOSE_CONV", [shape, filt, xs, None], (dtype, (n, *full, o)),
+               fused_activation="NONE", **attrs)  # fmt: skip
     out_nhwc = (out_nchw[0], out_nchw[2], out_nchw[3], out_nchw[1])
     if (padding[0], padding[1]) != (0, 0) or tuple(full) != out_nhwc[1:3]:
         begin = ctx.ints([0, padding[0], padding[1], 0], "begin")

@@ -32,8 +32,9 @@ def _pool(ctx: Context, op: str, x: Tensor, kernel, stride, pads: list, mode: st
         xs = pad_nhwc(
             ctx, xs, pads, float(np.finfo(np.float32).min) if op == "MAX_POOL_2D" else 0.0
         )
-    y = ctx.op(op, [xs], _nhwc_out(out), padding=mode, stride_w=stride[1], stride_h=stride[0],
-               filter_width=kernel[1], filter_height=kernel[0], fused_activation="NONE")  # fmt: skip
+    attrs = dict(padding=mode, stride_w=stride[1], stride_h=stride[0])
+    y = ctx.op(op, [xs], _nhwc_out(out), filter_width=kernel[1], filter_height=kernel[0],
+               fused_activation="NONE", **attrs)  # fmt: skip
     return to_nchw(ctx, y, out, ctx.node.name)
 
 
@@ -126,11 +127,12 @@ def _resize(ctx: Context, op: str, x: Any, **attrs: Any) -> Tensor:
 
 
 @handles("aten.upsample_nearest2d.vec", "aten.upsample_nearest2d.default")
-def upsample_nearest(ctx: Context, x: Any, output_size: Any = None, scales: Any = None, *a):
+def upsample_nearest(ctx, x, output_size=None, scale_factors=None, scales_w=None):
+    # the output size is the exported result's; the scales only led to it
     return _resize(ctx, "RESIZE_NEAREST_NEIGHBOR", x, align_corners=False, half_pixel_centers=False)
 
 
 @handles("aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d.default")
-def upsample_bilinear(ctx, x, output_size=None, align_corners=False, scales=None, *a):
+def upsample_bilinear(ctx, x, output_size=None, align_corners=False, scales=None, scales_w=None):
     return _resize(ctx, "RESIZE_BILINEAR", x, align_corners=bool(align_corners),
                    half_pixel_centers=not align_corners)  # fmt: skip

@@ -206,3 +206,15 @@ def pixel_shuffle(ctx: Context, x: Any, factor: int) -> Tensor:
 
 
 __all__ = ["transpose"]
+
+
+@handles("aten.reflection_pad1d.default", "aten.reflection_pad2d.default")
+def reflection_pad(ctx: Context, x: Any, pad: list) -> Tensor:
+    t = tensor(ctx, x)
+    if any(p < 0 for p in pad):
+        raise ctx.error("negative padding (cropping) is not supported")
+    pairs = [[0, 0] for _ in range(t.rank)]
+    for i in range(len(pad) // 2):
+        pairs[t.rank - 1 - i] = [pad[2 * i], pad[2 * i + 1]]
+    paddings = ctx.const(np.array(pairs, np.int32), "paddings")
+    return ctx.emit("MIRROR_PAD", [t, paddings], mode="REFLECT")

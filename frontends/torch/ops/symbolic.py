@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from typing import Any
 
 import numpy as np
@@ -48,12 +47,10 @@ def _sym_binary(op: str):
 
 
 for _name, _op in SYM_OPS.items():
-    handles(f"_operator.{_name}", f"<built-in function {_name}>", f"torch.{_name}")(
-        _sym_binary(_op)
-    )
+    handles(f"_operator.{_name}", f"torch.{_name}")(_sym_binary(_op))
 
 
-@handles("<built-in function getitem>", "_operator.getitem")
+@handles("_operator.getitem")
 def getitem(ctx: Context, value: Any, index: Any) -> Any:
     if not isinstance(value, (tuple, list)):
         raise ctx.error(f"indexing a {type(value).__name__} value")
@@ -73,5 +70,3 @@ for _target in (
     "aten._assert_async.msg",
 ):
     handles(_target)(_no_op)
-
-_OPERATORS = {operator.getitem}

@@ -87,6 +87,10 @@ for op in ("MAXIMUM", "MINIMUM"):
         lo = 0 if dt is np.uint8 else -9
         x, y = ints(3, 4, lo=lo, dtype=dt), ints(4, lo=lo, dtype=dt)
         CASES.append(Case(op, [x, y], id=f"{np.dtype(dt).name}_bcast"))
+    # NaN in either operand and signed zeros: TFLite's one-comparison pick, not IEEE max/min
+    nan_x = np.array([1, np.nan, np.nan, 3, -0.0, 0.0], np.float32)
+    nan_y = np.array([np.nan, 2, np.nan, 3, 0.0, -0.0], np.float32)
+    CASES.append(Case(op, [nan_x, nan_y], id="f32_nan_signed_zero"))
 
 CASES += [
     Case("SQUARED_DIFFERENCE", [f32(2, 3, 4), f32(2, 3, 4)], id="f32"),

@@ -172,6 +172,9 @@ def _normalization_cases() -> list[Case]:
     zero_row = _f(3, 4)
     zero_row[1] = 0.0
     cases.append(Case("L2_NORMALIZATION", [zero_row], {}, id="zero-row"))
+    # An empty batch gives an empty output (an empty last axis crashes LiteRT's kernels).
+    cases.append(Case("SOFTMAX", [_f(0, 3)], dict(beta=1.0), id="empty-batch"))
+    cases.append(Case("LOG_SOFTMAX", [_f(0, 3)], {}, id="empty-batch"))
     return cases
 
 

@@ -254,10 +254,16 @@ CASTS = [  # (input, output type name)
     (ints(4, lo=-100, hi=100, dtype=np.int8), "FLOAT32"),
     (f32(), "INT32"),
 ]
+# Out-of-range floats, infinities and NaN saturate in LiteRT (NaN to the maximum).
+EDGES = np.array([1.7, -1.7, 3e9, np.nan, -3e9, np.inf, -np.inf, 300.5, -300.5, 2.5e19, -0.0])
+for out in ("INT32", "INT8", "UINT8", "INT16", "INT64", "UINT32", "UINT16"):
+    CASTS.append((EDGES.astype(np.float32), out))
+CASTS.append((EDGES, "INT32"))
 for x, out in CASTS:
     src = np.dtype(x.dtype).name
     attrs = {"in_data_type": src.upper(), "out_data_type": out}
     suffix = "_scalar" if x.ndim == 0 else ""
+    suffix += "_edges" if x.size == EDGES.size else ""
     CASES.append(Case("CAST", [x], attrs, id=f"{src}_to_{out.lower()}{suffix}"))
 
 CASES += [

@@ -78,3 +78,27 @@ def test_invoke_before_allocation_and_bad_subgraph_index():
         interp.invoke()
     with pytest.raises(ValueError, match="out of range: 7 .* 3 subgraphs"):
         interp.get_tensor_details(7)
+
+
+@pytest.mark.parametrize("content", [10**12, "model.tflite", [1, 2], True])
+def test_model_content_must_be_bytes_like(content):
+    # bytes(10**12) would try to allocate a terabyte of zeros
+    with pytest.raises(sl.InvalidModelError, match="bytes-like"):
+        sl.Interpreter(model_content=content)
+
+
+def test_model_content_bytes_are_not_copied():
+    mb = sl.ModelBuilder()
+    g = mb.subgraph("main")
+    x = g.input("x", sl.float32, [1000])
+    g.output(g.op("ADD", x, g.const(np.arange(1000, dtype=np.float32), "c")), "y")
+    mb.signature("serving_default", g)
+    content = sl.write_model(mb.build())
+    interp = sl.Interpreter(model_content=content)
+    const = next(t.data for t in interp.model.subgraphs[0].tensors if t.data is not None)
+    assert np.shares_memory(const, np.frombuffer(content, np.uint8))
+    copied = sl.Interpreter(model_content=bytearray(content))  # mutable: copied
+    const = next(t.data for t in copied.model.subgraphs[0].tensors if t.data is not None)
+    assert not np.shares_memory(const, np.frombuffer(content, np.uint8))
+    out = copied.get_signature_runner()(x=np.ones(1000, np.float32))["y"]
+    np.testing.assert_array_equal(out, np.arange(1000, dtype=np.float32) + 1)

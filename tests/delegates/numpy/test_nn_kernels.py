@@ -449,3 +449,18 @@ def test_float_kernels_refuse_quantized_weights():
         call("FULLY_CONNECTED", rand(2, 4), w8, None)
     with pytest.raises(sl.errors.UnsupportedOpError, match="CONV_2D"):
         call("CONV_2D", rand(1, 3, 3, 4), w8.reshape(3, 1, 1, 4), None, padding="SAME")
+
+
+@pytest.mark.parametrize("op", ["SOFTMAX", "LOG_SOFTMAX"])
+def test_softmax_of_an_empty_last_axis_is_empty(op):
+    # LiteRT crashes on this input, so numpy's own empty result is the reference.
+    x = np.zeros((2, 0), np.float32)
+    got = KERNELS.get(op, "float32").fn(x)
+    assert got.shape == (2, 0) and got.dtype == np.float32
+
+
+@pytest.mark.parametrize("value", [True, False])
+def test_where_of_a_scalar_keeps_the_count(value):
+    # LiteRT refuses a 0-d condition; numpy's argwhere gives the [count, 0] coordinates.
+    got = KERNELS.get("WHERE").fn(np.array(value))
+    assert got.dtype == np.int64 and got.shape == np.argwhere(np.array(value)).shape

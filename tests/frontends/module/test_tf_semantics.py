@@ -203,3 +203,40 @@ def test_hash_table_types_outside_tflite_are_refused():
     f = sl.function(lambda w: table.lookup(w), input_signature=[S([None], sl.string)])
     with pytest.raises(sl.SigliteError, match="value_dtype"):
         f.get_concrete_function()
+
+
+def test_eager_ops_take_lists_and_reduce_to_scalars_like_numpy():
+    x = np.array([[1.0, 2.0], [4.0, 8.0]], np.float32)
+    for ours, theirs in (
+        (sl.reduce_mean(x), np.mean(x)),
+        (sl.reduce_sum([1, 2, 3]), np.sum([1, 2, 3])),
+        (sl.reduce_max(x, axis=-1), np.max(x, axis=-1)),
+        (sl.reduce_prod(x, axis=[0, 1], keepdims=True), np.prod(x, keepdims=True)),
+    ):
+        assert np.shape(ours) == np.shape(theirs)
+        np.testing.assert_allclose(ours, theirs)
+
+
+def test_divide_is_true_division_like_python():
+    a, b = np.array([7, -7, 1], np.int32), np.array([2, 2, 4], np.int32)
+    for fn in (sl.divide, sl.math.truediv, sl.math.divide):
+        got = fn(a, b)
+        assert got.dtype == np.float32
+        np.testing.assert_allclose(got, a / b)
+    np.testing.assert_array_equal(sl.math.floordiv(a, b), a // b)
+
+
+def test_softmax_along_any_axis():
+    f = sl.function(
+        lambda x: {
+            "s0": sl.nn.softmax(x, axis=0),
+            "s1": sl.nn.softmax(x, axis=-2),
+            "l1": sl.nn.log_softmax(x, axis=1),
+            "last": sl.nn.softmax(x),
+        },
+        input_signature=[S([2, 3, 4])],
+    )
+    x = _f(2, 3, 4)
+    out = check_three_ways(_Holder(), f, {"x": x})
+    e = np.exp(x - x.max(axis=1, keepdims=True))
+    np.testing.assert_allclose(out["l1"], np.log(e / e.sum(axis=1, keepdims=True)), atol=1e-5)

@@ -32,7 +32,10 @@ CASES = {
     "conv1d": (Fn(lambda x, c: c(x), nn.Conv1d(4, 6, 3, stride=2, padding=1)), r(2, 4, 11)),
     "conv_grouped": (Fn(lambda x, c: c(x), nn.Conv2d(4, 6, 3, groups=2, padding=1)), r(1, 4, 7, 7)),
     "conv_depthwise_x2": (Fn(lambda x, c: c(x), nn.Conv2d(3, 6, 3, groups=3)), r(1, 3, 8, 8)),
-    "conv_dilated": (Fn(lambda x, c: c(x), nn.Conv2d(3, 4, 3, dilation=2, padding=2)), r(1, 3, 9, 9)),
+    "conv_dilated": (
+        Fn(lambda x, c: c(x), nn.Conv2d(3, 4, 3, dilation=2, padding=2)),
+        r(1, 3, 9, 9),
+    ),
     "conv_transpose": (
         Fn(lambda x, c: c(x), nn.ConvTranspose2d(4, 3, 3, stride=2, padding=1, output_padding=1)),
         r(2, 4, 5, 5),
@@ -54,13 +57,20 @@ CASES = {
         Fn(lambda x: F.interpolate(x, scale_factor=2, mode="bilinear", align_corners=True)),
         r(1, 2, 3, 4),
     ),
+    "conv_reflect_pad": (
+        Fn(lambda x, c: c(x), nn.Conv2d(2, 3, 3, padding=1, padding_mode="reflect")),
+        r(1, 2, 5, 6),
+    ),
     "pixel_shuffle": (Fn(lambda x: F.pixel_shuffle(x, 2)), r(1, 8, 3, 3)),
     "batch_norm_1d": (
         Fn(lambda x, b: b(x), nn.BatchNorm1d(5).eval()),
         r(4, 5),
     ),
     "mha": (
-        Fn(lambda x, m: m(x, x, x, need_weights=False)[0], nn.MultiheadAttention(8, 2, batch_first=True)),
+        Fn(
+            lambda x, m: m(x, x, x, need_weights=False)[0],
+            nn.MultiheadAttention(8, 2, batch_first=True),
+        ),
         r(2, 5, 8),
     ),
     "sdpa_causal": (
@@ -74,8 +84,10 @@ CASES = {
     "log_softmax_dim1": (Fn(lambda x: F.log_softmax(x, dim=1)), r(2, 5, 3)),
     "softmax_dim0": (Fn(lambda x: torch.softmax(x, 0)), r(4, 3)),
     "activations": (
-        Fn(lambda x, p: F.leaky_relu(x, 0.2) + F.elu(x) + p(x) + F.silu(x) + F.hardsigmoid(x),
-           nn.PReLU(3)),
+        Fn(
+            lambda x, p: F.leaky_relu(x, 0.2) + F.elu(x) + p(x) + F.silu(x) + F.hardsigmoid(x),
+            nn.PReLU(3),
+        ),
         r(2, 3, 4),
     ),  # fmt: skip
     "clamp_and_casts": (

@@ -6,10 +6,10 @@ from typing import Any
 
 import numpy as np
 import siglite as sl
-from siglite.format import write_model
 import torch
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
+from siglite.format import write_model
 
 RTOL = 1e-4
 
@@ -46,7 +46,10 @@ def assert_matches(got: np.ndarray, want: np.ndarray, what: str) -> None:
 
 
 def feed(names: list[str], args: tuple) -> dict[str, np.ndarray]:
-    return {n: a.numpy() if hasattr(a, "numpy") else np.asarray(a) for n, a in zip(names, args)}
+    return {
+        n: a.numpy() if hasattr(a, "numpy") else np.asarray(a)
+        for n, a in zip(names, args, strict=True)
+    }
 
 
 def check(

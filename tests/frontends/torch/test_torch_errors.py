@@ -1,0 +1,63 @@
+"""Errors: unsupported ops name the ATen op and the Python line; no silently wrong models."""
+
+from __future__ import annotations
+
+import inspect
+import subprocess
+import sys
+
+import pytest
+import siglite as sl
+import torch
+from torch import nn
+from torch_frontend_helpers import convert
+
+
+class Sorts(nn.Module):
+    def forward(self, x):
+        y = x * 2
+        return torch.sort(y, dim=-1).values  # the unsupported line
+
+
+def test_unsupported_op_names_op_and_source_line():
+    line = next(
+        i
+        for i, text in enumerate(inspect.getsource(Sorts).splitlines())
+        if "unsupported line" in text
+    )
+    lineno = inspect.getsourcelines(Sorts)[1] + line
+    with pytest.raises(sl.UnsupportedOpError) as info:
+        convert(Sorts(), (torch.randn(2, 5),))
+    message = str(info.value)
+    assert "aten.sort" in message
+    assert __file__.split("/")[-1] in message and f"line {lineno}" in message
+    assert "torch.sort(y, dim=-1)" in message
+
+
+def test_boolean_mask_indexing_is_rejected():
+    class Mask(nn.Module):
+        def forward(self, x, m):
+            return x[:, m]
+
+    with pytest.raises((sl.UnsupportedOpError, sl.ConverterError)):
+        convert(Mask(), (torch.randn(2, 4), torch.tensor([True, False, True, True])))
+
+
+def test_training_mode_state_updates_are_rejected():
+    bn = nn.BatchNorm1d(3).train()
+    with pytest.raises(sl.ConverterError, match="eval mode"):
+        convert(bn, (torch.randn(4, 3),))
+
+
+def test_unsupported_arguments_are_rejected_not_ignored():
+    class Div(nn.Module):
+        def forward(self, x):
+            return torch.div(x.long(), 3, rounding_mode="trunc")
+
+    with pytest.raises(sl.UnsupportedOpError, match="trunc"):
+        convert(Div(), (torch.randn(3),))
+
+
+def test_import_siglite_does_not_import_torch():
+    code = "import sys, siglite; sl = siglite; sl.Converter; assert 'torch' not in sys.modules"
+    subprocess.run([sys.executable, "-c", code], check=True)
