@@ -12,7 +12,7 @@ from ..pooling import _pool, _window_counts
 from ..reductions import norm_axes
 from ..xp import array_module
 from .common import INT_TYPES, activation_range, requantize, scale, type_range, zero_point
-from .fixedpoint import multiply_by_quantized_multiplier, quantize_multiplier
+from .fixedpoint import quantize_multiplier
 
 
 def rounded_div(xp, acc, count):
@@ -54,13 +54,14 @@ def max_pool_2d(
 
 
 @lru_cache(maxsize=256)
-def _mean_multiplier(in_scale: float, out_scale: float, count: int, spatial: bool):
+def _mean_multiplier(in_scale: float, out_scale: float, count: int) -> tuple[int, int]:
+    """QuantizedMeanOrSum's multiplier: in_scale / out_scale with 1/count folded in, keeping
+    as many bits as the int32 significand allows (LiteRT uses it for every integer mean)."""
     mult, shift = quantize_multiplier(in_scale / out_scale)
-    if spatial or count == 0:
+    if count == 0:
         return mult, shift
-    # QuantizedMeanOrSum folds 1/count into the multiplier, keeping as many bits as it can
     bits = min(count.bit_length() - 1, 32, 31 + shift)
-    return ((mult << bits) // count), shift - bits
+    return (mult << bits) // count, shift - bits
 
 
 @KERNELS.register("MEAN", context=True, dtypes=INT_TYPES)
@@ -69,16 +70,10 @@ def mean(ctx, x, axis, *, keep_dims=False):
     xp = array_module(x)
     op = "MEAN"
     in_t, out_t = ctx.inputs[0], ctx.outputs[0]
-    raw_axes = [int(a) for a in np.asarray(axis.get() if hasattr(axis, "get") else axis).ravel()]
     axes = norm_axes(axis, x.ndim)
     count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
-    # The reference kernel has a dedicated path for keep_dims spatial means of 4-D int8 data.
-    spatial = bool(keep_dims) and x.ndim == 4 and sorted(raw_axes) == [1, 2] and x.dtype == np.int8
-    in_zp, out_zp = zero_point(in_t, op), zero_point(out_t, op)
-    mult, shift = _mean_multiplier(float(scale(in_t, op)), float(scale(out_t, op)), count, spatial)
-    total = xp.sum(x.astype(xp.int64), axis=axes, keepdims=keep_dims) - in_zp * count
+    mult, shift = _mean_multiplier(float(scale(in_t, op)), float(scale(out_t, op)), count)
+    total = xp.sum(x.astype(xp.int64), axis=axes, keepdims=keep_dims)
+    total = total - zero_point(in_t, op) * count
     lo, hi = type_range(x.dtype)
-    if spatial:
-        acc = rounded_div(xp, multiply_by_quantized_multiplier(total, mult, shift), count)
-        return xp.clip(acc + out_zp, lo, hi).astype(x.dtype)
-    return requantize(total, mult, shift, out_zp, lo, hi, x.dtype)
+    return requantize(total, mult, shift, zero_point(out_t, op), lo, hi, x.dtype)
