@@ -300,5 +300,11 @@ class _ModelWriter:
 
     def _opcode_index(self, node: Node) -> tuple[int, bool]:
         code, custom, flex = _op_code(node)
-        key = (code, custom, int(node.version))
+        key = (code, custom, max(int(node.version), _min_version(node.op)))
         return self.opcodes.setdefault(key, len(self.opcodes)), flex
+
+
+def _min_version(op: str) -> int:
+    """The lowest op version LiteRT registers for ``op`` (from its schema; 1 by default)."""
+    schema = find_op(op)
+    return schema.min_version if schema is not None else 1

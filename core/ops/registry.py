@@ -36,6 +36,7 @@ class OpSchema:
     options: str | None = None  # builtin options table name, e.g. "Conv2DOptions"
     side_effects: bool = False  # kept by dead-code elimination even when its outputs are unused
     num_outputs: int | None = 1  # None: decided by attributes/inputs (SPLIT, UNPACK, IF, ...)
+    min_version: int = 1  # the writer never writes a lower op version (LiteRT lacks some v1s)
     doc: str = ""
     source: str = "siglite"  # who registered it (a plugin's name for plugin ops)
 

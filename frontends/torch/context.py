@@ -18,10 +18,6 @@ TORCH_DTYPES = {
 }  # fmt: skip
 
 
-# Builtins whose first registered version in LiteRT is above 1.
-MIN_VERSIONS = {"BROADCAST_TO": 2}
-
-
 def torch_dtype(dtype: Any, where: str) -> sdt.DType:
     """The siglite dtype of a ``torch.dtype``; ``where`` names the model part."""
     name = str(dtype).replace("torch.", "")
@@ -185,8 +181,8 @@ class Context:
             self.new_tensor(base if len(outs) == 1 else f"{base}_{i}", d, s)
             for i, (d, s) in enumerate(outs)
         ]
-        version = MIN_VERSIONS.get(op, 1)
-        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs), version))
+        # the writer raises the version to the schema's min_version where LiteRT needs it
+        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
         return tensors
 
     # -- the current FX node's result type -----------------------------------------------------

@@ -392,7 +392,7 @@ SCHEMAS = [
     OpSchema("PADV2", infer=infer_pad, options="PadV2Options"),
     OpSchema("MIRROR_PAD", infer=infer_pad, options="MirrorPadOptions"),
     OpSchema("TILE", infer=infer_tile, options="TileOptions"),
-    OpSchema("BROADCAST_TO", infer=infer_broadcast_to, options="BroadcastToOptions"),
+    OpSchema("BROADCAST_TO", infer=infer_broadcast_to, options="BroadcastToOptions", min_version=2),
     OpSchema("SHAPE", infer=infer_shape, options="ShapeOptions"),
     OpSchema("CAST", infer=infer_cast, options="CastOptions"),
     OpSchema("FILL", infer=infer_fill, options="FillOptions"),

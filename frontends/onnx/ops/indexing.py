@@ -8,6 +8,7 @@ import siglite.dtypes as sdt
 from ..context import GraphContext, NodeView
 from ..emit import binary, cast, is_static, normalize_axis, reshape, sig, to_nchw, to_nhwc
 from . import handler
+from .runtime_axes import slice_runtime_axes
 from .shapes import _i32
 
 
@@ -85,6 +86,8 @@ def _slice_args(node: NodeView, x):
 @handler("Slice")
 def slice_op(ctx: GraphContext, node: NodeView):
     x = node.input(0)
+    if node.has_input(3) and node.const(3) is None:
+        return [slice_runtime_axes(ctx, node, x)]
     if any(node.has_input(i) and node.const(i) is None for i in (1, 2, 4)):
         return [_dynamic_slice(ctx, node, x)]
     starts, ends, axes, steps = _slice_args(node, x)

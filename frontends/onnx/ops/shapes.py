@@ -18,7 +18,7 @@ from ..emit import (
     to_nhwc,
     transpose,
 )
-from . import handler
+from . import handler, runtime_axes
 
 
 def _i32(values) -> np.ndarray:
@@ -78,8 +78,10 @@ def flatten(ctx: GraphContext, node: NodeView):
 def squeeze(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     axes = node.attr("axes")
+    if node.has_input(1) and node.const(1) is None:
+        return [runtime_axes.squeeze(ctx, node, x, node.input(1))]
     if node.has_input(1):
-        axes = node.need_const(1, "axes").reshape(-1).tolist()
+        axes = node.const(1).reshape(-1).tolist()
     if axes is None:
         if not is_static(x):
             raise node.error("squeezing all size-1 dims needs a static shape")
@@ -95,8 +97,10 @@ def squeeze(ctx: GraphContext, node: NodeView):
 def unsqueeze(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     axes = node.attr("axes")
+    if node.has_input(1) and node.const(1) is None:
+        return [runtime_axes.unsqueeze(ctx, node, x, node.input(1))]
     if node.has_input(1):
-        axes = node.need_const(1, "axes").reshape(-1).tolist()
+        axes = node.const(1).reshape(-1).tolist()
     rank = x.rank + len(axes)
     axes = sorted({normalize_axis(int(a), rank, node.where) for a in axes})
     out = list(sig(x))

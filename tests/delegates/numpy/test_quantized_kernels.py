@@ -14,9 +14,11 @@ from qmodels import QBuilder, rand_int, run_litert, run_siglite
 FIXTURE = "int8_cnn"
 
 
-def compare(content: bytes, feeds: dict, min_distinct: int = 3, default: bool = True) -> None:
-    """Outputs equal LiteRT's reference kernels' and are within one unit of its default
-    kernels' (``default=False`` where XNNPACK refuses the model)."""
+def compare(
+    content: bytes, feeds: dict, min_distinct: int = 3, default: bool = True, ops: int = 1
+) -> None:
+    """Outputs equal LiteRT's reference kernels' and are within one unit per op (``ops`` ops
+    in a chain) of its default kernels' (``default=False`` where XNNPACK refuses the model)."""
     ours = run_siglite(content, feeds)
     ref = run_litert(content, feeds, reference=True)
     optimized = run_litert(content, feeds, reference=False) if default else ref
@@ -27,7 +29,7 @@ def compare(content: bytes, feeds: dict, min_distinct: int = 3, default: bool = 
         assert len(np.unique(expected)) >= min(min_distinct, expected.size), name
         np.testing.assert_array_equal(got, expected, err_msg=f"{name} vs BUILTIN_REF")
         diff = np.abs(got.astype(np.int64) - optimized[name].astype(np.int64))
-        assert diff.max() <= 1, f"{name}: off by {diff.max()} from LiteRT's default kernels"
+        assert diff.max() <= ops, f"{name}: off by {diff.max()} from LiteRT's default kernels"
 
 
 def test_int8_fixture_matches_reference_outputs(fixtures_dir):
@@ -219,7 +221,8 @@ def test_per_channel_chain():
     s1 = b.op("SOFTMAX", f1, scale=1 / 256, zp=-128, version=2, beta=1.0)
     content = b.build(s1)
     for _ in range(3):
-        compare(content, {"image": rand_int([1, 12, 12, 3])}, min_distinct=2)
+        # the default kernels round differently by up to one unit per op, which accumulates
+        compare(content, {"image": rand_int([1, 12, 12, 3])}, min_distinct=2, ops=6)
 
 
 def test_uint8_conv_per_tensor():
