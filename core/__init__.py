@@ -69,6 +69,7 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "Converter": (".converter", "Converter"),
     "OpsSet": (".converter", "OpsSet"),
     "Optimize": (".converter", "Optimize"),
+    "merge_models": (".merge", "merge_models"),
     "lite": (".lite", None),
     "keras": ("siglite.frontends.sequential", None),
     # The tracing frontend's TensorFlow-style names (sl.Module, sl.function, sl.strings ...).

@@ -9,7 +9,7 @@ TFLite flatbuffer.
 from __future__ import annotations
 
 import enum
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -47,6 +47,24 @@ def _frontend(name: str) -> Callable[..., Model]:
         known = ", ".join(sorted(frontends)) or "none"
         raise ConverterError(f"no frontend named {name!r} is installed (installed: {known})")
     return frontends[name]
+
+
+def _as_model(name: str, source: Any) -> Model:
+    """A source of :meth:`Converter.from_models` as an IR model."""
+    import os
+
+    if isinstance(source, Model):
+        return source
+    if isinstance(source, Converter):
+        return source._model
+    if isinstance(source, (bytes, bytearray, memoryview, str, os.PathLike)):
+        from .format import read_model
+
+        return read_model(source)
+    raise ConverterError(
+        f"source {name!r} is a {type(source).__name__}; expected a Model, a Converter, "
+        ".tflite bytes or a path"
+    )
 
 
 class Converter:
@@ -88,6 +106,32 @@ class Converter:
     def from_model(cls, model: Model) -> Converter:
         """Start from an IR model built directly (e.g. with :class:`siglite.ModelBuilder`)."""
         return cls(model)
+
+    @classmethod
+    def from_models(
+        cls,
+        models: Mapping[str, Any] | list[Any],
+        *,
+        on_conflict: str = "error",
+        share_variables: Any = (),
+    ) -> Converter:
+        """Merge several sources into one multi-signature model (see :func:`siglite.merge_models`).
+
+        ``models``: ``{source_name: source}`` (or a list) where a source is a :class:`Model`, a
+        :class:`Converter` (its unconverted model: this converter's settings apply to the
+        whole), or ``.tflite`` bytes or a path (read with :func:`siglite.read_model`).
+        """
+        from .merge import merge_models
+
+        if isinstance(models, Mapping):
+            named = list(models.items())
+        elif isinstance(models, (list, tuple)):
+            named = [(f"model{i}", src) for i, src in enumerate(models)]
+        else:
+            raise ConverterError("from_models takes a dict {source_name: model} or a list")
+        loaded = {name: _as_model(name, src) for name, src in named}
+        merged = merge_models(loaded, on_conflict=on_conflict, share_variables=share_variables)
+        return cls(merged)
 
     def convert_model(self) -> Model:
         """The optimised, op-set-checked IR model (what :meth:`convert` writes)."""

@@ -179,7 +179,9 @@ def _expand(ctx: GraphContext, node: NodeView, handlers: dict[str, Any], why: Ex
             _convert_node(ctx, inner, handlers)
     except UnsupportedOpError as exc:
         first = str(why) if why is not None else f"{node.where}: no direct conversion"
-        raise UnsupportedOpError(f"{first}; its ONNX function body does not convert: {exc}") from None
+        raise UnsupportedOpError(
+            f"{first}; its ONNX function body does not convert: {exc}"
+        ) from None
     finally:
         ctx.opset = opset
     missing = [n for n in node.output_names if n and n not in ctx.values]

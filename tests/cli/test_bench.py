@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import io
 
-from cli_helpers import FIXTURES, assert_clean_failure, siglite
+from cli_support import FIXTURES, assert_clean_failure, siglite
 from siglite.commands.text import Progress
 
 

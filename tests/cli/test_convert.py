@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 import siglite as sl
 from ai_edge_litert.interpreter import Interpreter as LiteRT
-from cli_helpers import CODER_SOURCE, FIXTURES, assert_clean_failure, siglite
+from cli_support import CODER_SOURCE, FIXTURES, assert_clean_failure, siglite
 
 
 @pytest.fixture

@@ -8,7 +8,7 @@ from collections import Counter
 import numpy as np
 import pytest
 from ai_edge_litert.interpreter import Interpreter as LiteRT
-from cli_helpers import FIXTURES, assert_clean_failure, siglite
+from cli_support import FIXTURES, assert_clean_failure, siglite
 
 
 @pytest.mark.parametrize("name", ["int8_cnn", "seed_keras_sequential"])

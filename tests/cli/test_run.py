@@ -6,7 +6,7 @@ import json
 
 import numpy as np
 from ai_edge_litert.interpreter import Interpreter as LiteRT
-from cli_helpers import FIXTURES, assert_clean_failure, siglite
+from cli_support import FIXTURES, assert_clean_failure, siglite
 
 CODING = FIXTURES / "seed_saved_model_coding.tflite"
 KERAS = FIXTURES / "seed_keras_sequential.tflite"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from cli_helpers import siglite
+from cli_support import siglite
 from siglite.cli import build_parser
 
 COMMANDS = {

@@ -35,7 +35,10 @@ def load_handlers() -> dict[str, Callable[..., Any]]:
         nn,
         normalization,
         reductions,
+        resize,
+        selection,
         shapes,
+        trig,
     )
 
     return HANDLERS

@@ -70,8 +70,9 @@ def hard_sigmoid(ctx: GraphContext, node: NodeView):
     x = _float_input(node)
     alpha, beta = float(node.attr("alpha", 0.2)), float(node.attr("beta", 0.5))
     y = binary(ctx, "ADD", binary(ctx, "MUL", x, scalar(ctx, alpha, x)), scalar(ctx, beta, x))
-    y = binary(ctx, "MAXIMUM", y, scalar(ctx, 0.0, x))
-    return [binary(ctx, "MINIMUM", y, scalar(ctx, 1.0, x))]
+    # MAXIMUM/MINIMUM are ``a > b ? a : b``: the value goes second so that NaN stays NaN.
+    y = binary(ctx, "MAXIMUM", scalar(ctx, 0.0, x), y)
+    return [binary(ctx, "MINIMUM", scalar(ctx, 1.0, x), y)]
 
 
 @handler("HardSwish")

@@ -6,7 +6,7 @@ import numpy as np
 import siglite.dtypes as sdt
 
 from ..context import FLOATS, NUMERIC, GraphContext, NodeView
-from ..emit import binary, cast, scalar, unary
+from ..emit import binary, bshape, cast, scalar, unary
 from . import handler
 
 # TFLite-style dtype sets per op family (what the builtins accept).
@@ -88,10 +88,20 @@ def variadic(ctx: GraphContext, node: NodeView):
         check_dtype(node, xs[0], FLOATS)
     acc = xs[0]
     for t in xs[1:]:
-        acc = binary(ctx, VARIADIC[node.op_type], acc, t)
+        acc = _nan_aware(ctx, VARIADIC[node.op_type], acc, t) if minmax else \
+            binary(ctx, VARIADIC[node.op_type], acc, t)  # fmt: skip
     if node.op_type == "Mean" and len(xs) > 1:
         acc = binary(ctx, "MUL", acc, scalar(ctx, 1.0 / len(xs), acc))
     return [acc]
+
+
+def _nan_aware(ctx: GraphContext, op: str, a, b):
+    """MAXIMUM/MINIMUM (``a > b ? a : b``) with NaN in either operand giving NaN, as numpy."""
+    y = binary(ctx, op, a, b)  # already NaN where b is NaN
+    if a.dtype.name not in FLOATS:
+        return y
+    a_nan = binary(ctx, "NOT_EQUAL", a, a)
+    return ctx.op("SELECT_V2", [a_nan, a, y], a.dtype, bshape(a_nan, a, y))
 
 
 COMPARE = {
@@ -136,8 +146,6 @@ def where(ctx: GraphContext, node: NodeView):
     c, a, b = node.input(0), node.input(1), node.input(2)
     if a.dtype != b.dtype or a.dtype.name == "string":
         raise node.error("operand dtypes must match and not be strings")
-    from ..emit import bshape
-
     return [ctx.op("SELECT_V2", [c, a, b], a.dtype, bshape(c, a, b))]
 
 
@@ -252,9 +260,10 @@ def clip(ctx: GraphContext, node: NodeView):
     if x.dtype.name == "float32" and (lo_v, hi_v) in ((0.0, 6.0), (-1.0, 1.0), (0.0, None)):
         op = {(0.0, 6.0): "RELU6", (-1.0, 1.0): "RELU_N1_TO_1", (0.0, None): "RELU"}[(lo_v, hi_v)]
         return [unary(ctx, op, x)]
+    # MAXIMUM/MINIMUM are ``a > b ? a : b``: x goes second so that NaN stays NaN (np.clip).
     out = x
     if lo is not None:
-        out = binary(ctx, "MAXIMUM", out, lo)
+        out = ctx.op("MAXIMUM", [lo, out], x.dtype, bshape(lo, out))
     if hi is not None:
-        out = binary(ctx, "MINIMUM", out, hi)
+        out = ctx.op("MINIMUM", [hi, out], x.dtype, bshape(hi, out))
     return [out]

@@ -1,4 +1,4 @@
-"""Indexing ops: Gather, GatherElements, GatherND, Slice, Pad, Resize/Upsample, Trilu."""
+"""Indexing ops: Gather, GatherElements, GatherND, Slice, Pad, Trilu."""
 
 from __future__ import annotations
 
@@ -6,7 +6,7 @@ import numpy as np
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView
-from ..emit import binary, cast, is_static, normalize_axis, reshape, sig, to_nchw, to_nhwc
+from ..emit import binary, cast, is_static, normalize_axis, reshape, sig
 from . import handler
 from .runtime_axes import slice_runtime_axes
 from .shapes import _i32
@@ -230,79 +230,3 @@ def trilu(ctx: GraphContext, node: NodeView):
         mask = binary(ctx, "GREATER_EQUAL" if upper else "LESS_EQUAL", offset, k_s)
     zero = ctx.const(np.array(0, x.dtype.numpy))
     return [ctx.op("SELECT_V2", [mask, x, zero], x.dtype, sig(x))]
-
-
-def _resize_flags(node: NodeView, mode: str, ctm: str, nearest: str):
-    if mode == "linear":
-        table = {"align_corners": (True, False), "asymmetric": (False, False),
-                 "half_pixel": (False, True), "pytorch_half_pixel": (False, True)}  # fmt: skip
-        op = "RESIZE_BILINEAR"
-    elif mode == "nearest":
-        table = {("asymmetric", "floor"): (False, False),
-                 ("tf_half_pixel_for_nn", "floor"): (False, True),
-                 ("half_pixel", "round_prefer_ceil"): (False, True),
-                 ("align_corners", "round_prefer_ceil"): (True, False)}  # fmt: skip
-        ctm = (ctm, nearest)
-        op = "RESIZE_NEAREST_NEIGHBOR"
-    else:
-        raise node.error(f"mode={mode!r} is not supported (nearest and linear are)")
-    if ctm not in table:
-        raise node.error(f"coordinate transformation {ctm!r} is not supported for mode {mode!r}")
-    return op, table[ctm]
-
-
-def _resize_size(node: NodeView, x, scales, sizes):
-    n, c, h, w = sig(x)
-    if sizes is not None:
-        sizes = [int(v) for v in sizes]
-        if sizes[:2] != [n, c]:
-            raise node.error("only the spatial dimensions may be resized")
-        return sizes[2], sizes[3]
-    scales = [float(v) for v in scales]
-    if scales[:2] != [1.0, 1.0] or min(h, w) < 0:
-        raise node.error("only static spatial dimensions may be scaled")
-    oh, ow = int(np.floor(h * scales[2])), int(np.floor(w * scales[3]))
-    # TFLite derives the scale from the sizes; it must equal the given scale.
-    if not (np.isclose(h / oh, 1 / scales[2]) and np.isclose(w / ow, 1 / scales[3])):
-        raise node.error("scales that do not divide the input size exactly are not supported")
-    return oh, ow
-
-
-@handler("Resize", "Upsample")
-def resize(ctx: GraphContext, node: NodeView):
-    x = node.input(0)
-    if x.rank != 4 or x.dtype.name != "float32":
-        raise node.error("only 4-D float inputs are supported")
-    mode = node.attr("mode", "nearest")
-    mode = "linear" if mode in ("bilinear", "linear") else mode
-    if node.op_type == "Upsample":
-        ctm, nearest = "asymmetric", "floor"
-        scales = node.attr("scales") if not node.has_input(1) else node.need_const(1, "scales")
-        sizes = None
-    else:
-        ctm = node.attr("coordinate_transformation_mode", "half_pixel")
-        nearest = node.attr("nearest_mode", "round_prefer_floor")
-        scales = node.const(2) if node.has_input(2) else None
-        sizes = node.const(3) if node.has_input(3) else None
-        if (node.has_input(2) and scales is None) or (node.has_input(3) and sizes is None):
-            raise node.error("scales and sizes must be constants")
-        if scales is not None and scales.size == 0:
-            scales = None
-        if int(node.attr("antialias", 0)) or int(node.attr("exclude_outside", 0)):
-            raise node.error("antialias and exclude_outside are not supported")
-        if (
-            node.attr("axes") is not None
-            or node.attr("keep_aspect_ratio_policy", "stretch") != "stretch"
-        ):
-            raise node.error("axes and keep_aspect_ratio_policy are not supported")
-        node.attr("cubic_coeff_a"), node.attr("extrapolation_value")
-    op, (align, half) = _resize_flags(node, mode, ctm, nearest)
-    oh, ow = _resize_size(node, x, scales, sizes)
-    if ctm == "pytorch_half_pixel" and min(oh, ow) <= 1:
-        raise node.error("pytorch_half_pixel with an output size of 1 is not supported")
-    xh = to_nhwc(ctx, x)
-    s = sig(xh)
-    size_t = ctx.const(np.array([oh, ow], np.int32))
-    y = ctx.op(op, [xh, size_t], x.dtype, (s[0], oh, ow, s[3]), align_corners=align,
-               half_pixel_centers=half)  # fmt: skip
-    return [to_nchw(ctx, y)]

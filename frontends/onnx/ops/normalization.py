@@ -177,7 +177,7 @@ def lp_normalization(ctx: GraphContext, node: NodeView):
     if p == 2:
         norm = unary(ctx, "SQRT", norm)
     # An all-zero slice has norm 0: divide by the smallest normal instead (0 / tiny = 0).
-    norm = binary(ctx, "MAXIMUM", norm, scalar(ctx, np.finfo(x.dtype.numpy).tiny, x))
+    norm = binary(ctx, "MAXIMUM", scalar(ctx, np.finfo(x.dtype.numpy).tiny, x), norm)
     return [binary(ctx, "DIV", x, norm)]
 
 

@@ -60,10 +60,13 @@ def activation_range(fused: str | None, out: Any, dtype: Any, op: str) -> tuple[
     raise InvalidModelError(f"{op}: fused activation {name} is not supported on integer data")
 
 
-def requantize(acc: Any, multiplier: Any, shift: Any, out_zp: int, lo: int, hi: int, dtype: Any):
+def requantize(
+    acc: Any, multiplier: Any, shift: Any, out_zp: int, lo: int, hi: int, dtype: Any,
+    single: bool | None = None,
+) -> Any:  # fmt: skip
     """Rescale int32 accumulators to the output: multiply, add the zero point, clamp, cast."""
     xp = array_module(acc)
-    v = multiply_by_quantized_multiplier(acc, multiplier, shift) + out_zp
+    v = multiply_by_quantized_multiplier(acc, multiplier, shift, single) + out_zp
     return xp.clip(v, lo, hi).astype(dtype)
 
 

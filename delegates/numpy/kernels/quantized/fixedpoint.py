@@ -22,8 +22,10 @@ from ..xp import array_module
 INT32_MIN = -(1 << 31)
 INT32_MAX = (1 << 31) - 1
 
-# TFLite builds its kernels with double rounding (SaturatingRoundingDoublingHighMul followed by
-# RoundingDivideByPOT) unless TFLITE_SINGLE_ROUNDING is defined; LiteRT's wheels use the former.
+# TFLite rescales with double rounding (SaturatingRoundingDoublingHighMul, then
+# RoundingDivideByPOT) unless built with TFLITE_SINGLE_ROUNDING. LiteRT's wheels use double
+# rounding, except in FULLY_CONNECTED, whose integer path rounds once (half up); kernels pass
+# ``single=True`` there. This flag switches every other kernel, to emulate such builds.
 SINGLE_ROUNDING = False
 
 
@@ -90,16 +92,20 @@ def rounding_divide_by_pot(x: Any, exponent: Any) -> Any:
     return (x >> exponent) + (remainder > threshold)
 
 
-def multiply_by_quantized_multiplier(x: Any, multiplier: Any, shift: Any) -> Any:
+def multiply_by_quantized_multiplier(
+    x: Any, multiplier: Any, shift: Any, single: bool | None = None
+) -> Any:
     """MultiplyByQuantizedMultiplier: ``x * multiplier * 2**(shift - 31)``, TFLite's rounding.
 
     ``multiplier`` and ``shift`` broadcast against ``x`` (per-channel arrays are fine).
+    ``single=True`` rounds once, half up (``(x * m + 2**(t - 1)) >> t``); ``None`` follows
+    :data:`SINGLE_ROUNDING`.
     """
     xp = array_module(x)
     x = xp.asarray(x, dtype=xp.int64)
     multiplier = xp.asarray(multiplier, dtype=xp.int64)
     shift = xp.asarray(shift, dtype=xp.int64)
-    if SINGLE_ROUNDING:
+    if SINGLE_ROUNDING if single is None else single:
         total = 31 - shift
         return (x * multiplier + (xp.int64(1) << (total - 1))) >> total
     left = xp.maximum(shift, 0)
