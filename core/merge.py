@@ -64,7 +64,8 @@ def merge_models(
     sources = _named_sources(models)
     clones = [(name, clone_model(m)) for name, m in sources]
     keys = _signature_keys(clones, on_conflict)
-    _separate_variables(clones, frozenset(share_variables))
+    shared = _shared_names(clones, share_variables)
+    _separate_variables(clones, shared)
     _renumber_tables(clones)
     merged = Model(
         metadata=merge_metadata([m.metadata for _, m in clones]),
@@ -73,7 +74,7 @@ def merge_models(
     )
     for (_, model), renamed in zip(clones, keys, strict=True):
         _append(merged, model, renamed)
-    _share_initial_values([m for _, m in clones], merged, frozenset(share_variables))
+    _share_initial_values([m for _, m in clones], merged, shared)
     return check(order_signatures(merged))
 
 
@@ -211,6 +212,20 @@ def _var_handles(model: Model) -> list[Node]:
 
 def _identity(node: Node) -> tuple[str, str]:
     return (node.attrs.get("container") or "", node.attrs.get("shared_name") or "")
+
+
+def _shared_names(clones: list[tuple[str, Model]], names: Collection[str]) -> frozenset[str]:
+    """``share_variables`` as a set, checked against the variables the models use."""
+    shared = frozenset([names] if isinstance(names, str) else names)
+    used = {_identity(n)[1] for _, m in clones for n in _var_handles(m)}
+    unknown = sorted(shared - used)
+    if unknown:
+        known = ", ".join(map(repr, sorted(used))) or "none"
+        raise ConverterError(
+            f"share_variables names {', '.join(map(repr, unknown))}, which no model uses "
+            f"(the models' variables: {known})"
+        )
+    return shared
 
 
 def _separate_variables(clones: list[tuple[str, Model]], shared: frozenset[str]) -> None:

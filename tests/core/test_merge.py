@@ -276,6 +276,8 @@ def test_shared_variables_alias_when_asked(interpreter):
         n for sg in sl.read_model(shared).subgraphs for n in sg.nodes if n.op == "VAR_HANDLE"
     ]
     assert {n.attrs["shared_name"] for n in handles} == {"count"}
+    with pytest.raises(sl.ConverterError, match="'cnt', which no model uses.*'count'"):
+        sl.merge_models([up, down], share_variables="cnt")
 
 
 class Vocab(sl.Module):

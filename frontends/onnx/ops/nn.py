@@ -5,10 +5,10 @@ from __future__ import annotations
 import numpy as np
 
 from ..context import GraphContext, NodeView
-from ..emit import binary, sig, to_nchw, to_nhwc, transpose
+from ..emit import binary, sig, to_nchw, to_nhwc, transpose, unary
 from . import handler
 from .elementwise import F32, check_dtype
-from .padding import Spatial, pad_nhwc, spatial_params
+from .padding import Spatial, pad_nhwc, same_pads, spatial_params
 
 
 def _to_2d(ctx: GraphContext, node: NodeView, x):
@@ -171,6 +171,30 @@ def _pool(ctx, op, xh, sp: Spatial, kernel):
         filter_width=kernel[1],
         fused_activation="NONE",
     )
+
+
+@handler("LpPool")
+def lp_pool(ctx: GraphContext, node: NodeView):
+    """(sum over the window of |x|^p)^(1/p): a VALID average pool of zero-padded |x|^p."""
+    x, one_d, kernel = _pool_common(ctx, node)
+    p = float(node.attr("p", 2))
+    sp = spatial_params(node, x, kernel, one_d, pool=True)
+    if sp.dilations != (1, 1):
+        raise node.error("dilated pooling is not supported")
+    explicit = sp.explicit
+    if sp.padding == "SAME":
+        hw = sig(x)[2:]
+        if min(hw) < 0:
+            raise node.error("auto_pad needs static spatial dimensions")
+        pads = [same_pads(h, k, s, False) for h, k, s in zip(hw, kernel, sp.strides, strict=True)]
+        explicit = (tuple(pads[0]), tuple(pads[1]))
+    xh = to_nhwc(ctx, x)
+    powered = binary(ctx, "POW", unary(ctx, "ABS", xh), ctx.const(np.array(p, np.float32)))
+    valid = Spatial("VALID", None, sp.strides, sp.dilations, sp.out_hw)
+    y = _pool(ctx, "AVERAGE_POOL_2D", pad_nhwc(ctx, powered, explicit, 0.0), valid, kernel)
+    y = binary(ctx, "MUL", y, ctx.const(np.array(kernel[0] * kernel[1], np.float32)))
+    y = binary(ctx, "POW", y, ctx.const(np.array(1.0 / p, np.float32)))
+    return [_from_2d(ctx, to_nchw(ctx, y), one_d)]
 
 
 @handler("GlobalAveragePool", "GlobalMaxPool")

@@ -47,7 +47,7 @@ def _pads(node: NodeView, one_d: bool) -> list[list[int]]:
     return [[pads[0], pads[2]], [pads[1], pads[3]]]
 
 
-def _same(size: int, k_eff: int, stride: int, lower: bool) -> list[int]:
+def same_pads(size: int, k_eff: int, stride: int, lower: bool) -> list[int]:
     total = max((math.ceil(size / stride) - 1) * stride + k_eff - size, 0)
     small = total // 2
     return [total - small, small] if lower else [small, total - small]
@@ -76,7 +76,7 @@ def spatial_params(node: NodeView, x, kernel, one_d: bool, pool: bool = False) -
             out = tuple(-1 if h < 0 else math.ceil(h / s) for h, s in zip(hw, strides, strict=True))
             return Spatial("SAME", None, strides, dilations, out)
         pads = [
-            _same(h, k, s, auto == "SAME_LOWER") for h, k, s in zip(hw, k_eff, strides, strict=True)
+            same_pads(h, k, s, auto == "SAME_LOWER") for h, k, s in zip(hw, k_eff, strides, strict=True)
         ]
     elif auto == "VALID":
         pads = [[0, 0], [0, 0]]
@@ -92,7 +92,7 @@ def spatial_params(node: NodeView, x, kernel, one_d: bool, pool: bool = False) -
     if not any(v for p in pads for v in p):
         return Spatial("VALID", None, strides, dilations, out, ceil_extra)
     same = static and all(
-        p == _same(h, k, s, False) for p, h, k, s in zip(pads, hw, k_eff, strides, strict=True)
+        p == same_pads(h, k, s, False) for p, h, k, s in zip(pads, hw, k_eff, strides, strict=True)
     )
     if same and not ceil_extra:
         return Spatial("SAME", None, strides, dilations, out)

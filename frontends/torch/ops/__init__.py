@@ -34,6 +34,7 @@ def load_handlers() -> dict[str, Callable[..., Any]]:
         normalization,
         pooling,
         reductions,
+        scatter,
         shapes,
         symbolic,
     )

@@ -115,24 +115,52 @@ def adaptive_avg_pool2d(ctx: Context, x: Any, output_size: Any) -> Tensor:
     return _pool(ctx, "AVERAGE_POOL_2D", t, kernel, kernel, [[0, 0], [0, 0]], "VALID", out)
 
 
-def _resize(ctx: Context, op: str, x: Any, **attrs: Any) -> Tensor:
+def _check_scales(ctx: Context, t: Tensor, out: tuple, scales: Any) -> None:
+    """torch maps output pixels with 1/scale_factor when one is given; TFLite with in/out."""
+    scales = list(scales) if isinstance(scales, (list, tuple)) else [scales, scales]
+    for i, scale in enumerate(scales[-2:]):
+        size, out_size = sig(t)[2 + i], out[1][2 + i]
+        if scale is None or scale <= 0 or size < 0:
+            continue
+        if abs(1.0 / scale - size / out_size) > 1e-9 * size / out_size:
+            raise ctx.error(
+                f"scale factor {scale} does not map {size} onto {out_size} pixels exactly; "
+                "pass size= or recompute_scale_factor=True"
+            )
+
+
+def _resize(ctx: Context, op: str, x: Any, scales: Any = None, **attrs: Any) -> Tensor:
     t = tensor(ctx, x)
     _check_4d(ctx, t)
     out = ctx.out_type()
     size = out[1][2:]
     if min(size) < 0:
         raise ctx.error("resizing to a dynamic size is not supported")
+    if not attrs.get("align_corners"):
+        _check_scales(ctx, t, out, scales)
     y = ctx.op(op, [to_nhwc(ctx, t), ctx.ints(size, "size")], _nhwc_out(out), **attrs)
     return to_nchw(ctx, y, out, ctx.node.name)
 
 
-@handles("aten.upsample_nearest2d.vec", "aten.upsample_nearest2d.default")
-def upsample_nearest(ctx, x, output_size=None, scale_factors=None, scales_w=None):
-    # the output size is the exported result's; the scales only led to it
-    return _resize(ctx, "RESIZE_NEAREST_NEIGHBOR", x, align_corners=False, half_pixel_centers=False)
+@handles("aten.upsample_nearest2d.vec")
+def upsample_nearest(ctx, x, output_size=None, scale_factors=None):
+    return _resize(ctx, "RESIZE_NEAREST_NEIGHBOR", x, scale_factors, align_corners=False,
+                   half_pixel_centers=False)  # fmt: skip
 
 
-@handles("aten.upsample_bilinear2d.vec", "aten.upsample_bilinear2d.default")
-def upsample_bilinear(ctx, x, output_size=None, align_corners=False, scales=None, scales_w=None):
-    return _resize(ctx, "RESIZE_BILINEAR", x, align_corners=bool(align_corners),
+@handles("aten.upsample_nearest2d.default")
+def upsample_nearest_sizes(ctx, x, output_size, scales_h=None, scales_w=None):
+    return _resize(ctx, "RESIZE_NEAREST_NEIGHBOR", x, [scales_h, scales_w],
+                   align_corners=False, half_pixel_centers=False)  # fmt: skip
+
+
+@handles("aten.upsample_bilinear2d.vec")
+def upsample_bilinear(ctx, x, output_size=None, align_corners=False, scale_factors=None):
+    return _resize(ctx, "RESIZE_BILINEAR", x, scale_factors, align_corners=bool(align_corners),
                    half_pixel_centers=not align_corners)  # fmt: skip
+
+
+@handles("aten.upsample_bilinear2d.default")
+def upsample_bilinear_sizes(ctx, x, output_size, align_corners, scales_h=None, scales_w=None):
+    return _resize(ctx, "RESIZE_BILINEAR", x, [scales_h, scales_w],
+                   align_corners=bool(align_corners), half_pixel_centers=not align_corners)  # fmt: skip

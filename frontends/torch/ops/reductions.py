@@ -58,12 +58,40 @@ def _arg(op: str):
         else:
             axis = normalize_axis(ctx, dim, t.rank)
         axis_t = ctx.const(np.array([axis], np.int32), "axis")
-        if keepdim and dim is not None:
+        if keepdim:  # without a dim, torch keeps every dimension (as 1)
             y = ctx.op(op, [t, axis_t], output_type=dtype.tflite_name)
+            if dim is None:
+                return reshape(ctx, y, ctx.out_type()[1], ctx.out_type())
             return ctx.emit("EXPAND_DIMS", [y, ctx.const(np.array(axis, np.int32), "axis")])
         return ctx.emit(op, [t, axis_t], output_type=dtype.tflite_name)
 
     return handler
+
+
+def _with_index(reducer: str, arg: str):
+    """``torch.max(x, dim)`` / ``torch.min(x, dim)``: (values, indices)."""
+
+    def handler(ctx: Context, x: Any, dim: int, keepdim: bool = False) -> tuple:
+        t = tensor(ctx, x)
+        axis = normalize_axis(ctx, dim, t.rank)
+        (vdtype, vshape), (idtype, ishape) = ctx.out_type(index=0), ctx.out_type(index=1)
+        axes = ctx.ints([axis], "axes")
+        values = ctx.op(reducer, [t, axes], (vdtype, vshape), f"{ctx.node.name}_values",
+                        keep_dims=bool(keepdim))  # fmt: skip
+        if t.rank == 0:
+            return values, ctx.const(np.zeros((), np.int64), "index")
+        index = ctx.op(arg, [t, ctx.const(np.array([axis], np.int32), "axis")],
+                       output_type=idtype.tflite_name)  # fmt: skip
+        if keepdim:
+            axis_t = ctx.const(np.array(axis, np.int32), "axis")
+            index = ctx.op("EXPAND_DIMS", [index, axis_t], (idtype, ishape))
+        return values, index
+
+    return handler
+
+
+handles("aten.max.dim")(_with_index("REDUCE_MAX", "ARG_MAX"))
+handles("aten.min.dim")(_with_index("REDUCE_MIN", "ARG_MIN"))
 
 
 @handles("aten.all.dim", "aten.all.default", "aten.all.dims")

@@ -250,7 +250,8 @@ def _ties_model(op: str) -> tuple[bytes, dict]:
         attrs = dict(padding="SAME", stride_w=1, stride_h=1, dilation_w_factor=1,
                      dilation_h_factor=1) if op == "CONV_2D" else {}  # fmt: skip
         w = b.g.const(rand_int(wshape, low=-3, high=3), "w", "int8", quantization=qp([2**-4] * 4))
-        y = b.op(op, x, w, None, scale=2**-5, zp=0, version=3, **attrs)
+        zero = b.g.const(np.zeros(4, np.int32), "b", "int32", quantization=qp([2**-6] * 4))
+        y = b.op(op, x, w, zero, scale=2**-5, zp=0, version=3, **attrs)
         return b.build(y), {"x": rand_int(shape, **small)}
     if op == "MEAN":
         x = b.input("x", [2, 4, 4, 6], 0.05, 0)

@@ -62,11 +62,11 @@ def activation_range(fused: str | None, out: Any, dtype: Any, op: str) -> tuple[
 
 def requantize(
     acc: Any, multiplier: Any, shift: Any, out_zp: int, lo: int, hi: int, dtype: Any,
-    single: bool | None = None,
+    rounding: str | None = None,
 ) -> Any:  # fmt: skip
     """Rescale int32 accumulators to the output: multiply, add the zero point, clamp, cast."""
     xp = array_module(acc)
-    v = multiply_by_quantized_multiplier(acc, multiplier, shift, single) + out_zp
+    v = multiply_by_quantized_multiplier(acc, multiplier, shift, rounding) + out_zp
     return xp.clip(v, lo, hi).astype(dtype)
 
 

@@ -69,9 +69,9 @@ def _finish(ctx, acc: Any, bias: Any, op: str, fused: str, channels: int) -> Any
     mult, shift = output_multipliers(ctx.inputs[0], ctx.inputs[1], out_t, channels, op)
     dtype = out_t.dtype.numpy
     lo, hi = activation_range(fused, out_t, dtype, op)
-    single = True if op == "FULLY_CONNECTED" else None  # see fixedpoint.SINGLE_ROUNDING
+    rounding = "away" if op == "FULLY_CONNECTED" else None  # see fixedpoint.SINGLE_ROUNDING
     m, s = xp.asarray(mult), xp.asarray(shift)
-    return requantize(wrap32(acc), m, s, zero_point(out_t, op), lo, hi, dtype, single)
+    return requantize(wrap32(acc), m, s, zero_point(out_t, op), lo, hi, dtype, rounding)
 
 
 @KERNELS.register("CONV_2D", context=True, dtypes=INT_TYPES)

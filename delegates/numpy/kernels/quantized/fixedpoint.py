@@ -23,9 +23,10 @@ INT32_MIN = -(1 << 31)
 INT32_MAX = (1 << 31) - 1
 
 # TFLite rescales with double rounding (SaturatingRoundingDoublingHighMul, then
-# RoundingDivideByPOT) unless built with TFLITE_SINGLE_ROUNDING. LiteRT's wheels use double
-# rounding, except in FULLY_CONNECTED, whose integer path rounds once (half up); kernels pass
-# ``single=True`` there. This flag switches every other kernel, to emulate such builds.
+# RoundingDivideByPOT) unless built with TFLITE_SINGLE_ROUNDING (one rounding, half up).
+# LiteRT's wheels use double rounding, except in FULLY_CONNECTED, whose integer path rounds the
+# exact product once, ties away from zero (measured against LiteRT's reference kernels);
+# kernels ask for that with ``rounding="away"``. This flag emulates single-rounding builds.
 SINGLE_ROUNDING = False
 
 
@@ -93,21 +94,28 @@ def rounding_divide_by_pot(x: Any, exponent: Any) -> Any:
 
 
 def multiply_by_quantized_multiplier(
-    x: Any, multiplier: Any, shift: Any, single: bool | None = None
+    x: Any, multiplier: Any, shift: Any, rounding: str | None = None
 ) -> Any:
     """MultiplyByQuantizedMultiplier: ``x * multiplier * 2**(shift - 31)``, TFLite's rounding.
 
     ``multiplier`` and ``shift`` broadcast against ``x`` (per-channel arrays are fine).
-    ``single=True`` rounds once, half up (``(x * m + 2**(t - 1)) >> t``); ``None`` follows
-    :data:`SINGLE_ROUNDING`.
+    ``rounding``: ``"double"`` (SRDHM, then RoundingDivideByPOT), ``"single"`` (once, half
+    up), ``"away"`` (once, ties away from zero); ``None`` follows :data:`SINGLE_ROUNDING`.
     """
     xp = array_module(x)
     x = xp.asarray(x, dtype=xp.int64)
     multiplier = xp.asarray(multiplier, dtype=xp.int64)
     shift = xp.asarray(shift, dtype=xp.int64)
-    if SINGLE_ROUNDING if single is None else single:
+    if rounding is None:
+        rounding = "single" if SINGLE_ROUNDING else "double"
+    if rounding != "double":
         total = 31 - shift
-        return (x * multiplier + (xp.int64(1) << (total - 1))) >> total
+        half = xp.int64(1) << (total - 1)
+        if rounding == "single":
+            return (x * multiplier + half) >> total
+        v = x * multiplier
+        q = (xp.abs(v) + half) >> total
+        return xp.where(v < 0, -q, q)
     left = xp.maximum(shift, 0)
     right = xp.maximum(-shift, 0)
     return rounding_divide_by_pot(srdhm(wrap32(x << left), multiplier), right)
