@@ -18,12 +18,21 @@ TORCH_DTYPES = {
 }  # fmt: skip
 
 
-def torch_dtype(dtype: Any, where: str) -> sdt.DType:
-    """The siglite dtype of a ``torch.dtype``; ``where`` names the model part."""
+# TFLite builtins have (almost) no float16 kernels: float16 values are computed in float32,
+# and only signature inputs and outputs keep float16.
+COMPUTE_DTYPES = {sdt.float16: sdt.float32}
+
+
+def torch_dtype(dtype: Any, where: str, compute: bool = True) -> sdt.DType:
+    """The siglite dtype of a ``torch.dtype``; ``where`` names the model part.
+
+    ``compute``: the dtype the converted graph computes in (float32 for float16).
+    """
     name = str(dtype).replace("torch.", "")
     if name not in TORCH_DTYPES:
         raise UnsupportedOpError(f"{where}: torch dtype {name} is not supported")
-    return TORCH_DTYPES[name]
+    result = TORCH_DTYPES[name]
+    return COMPUTE_DTYPES.get(result, result) if compute else result
 
 
 def dim_of(d: Any) -> int:
@@ -128,6 +137,8 @@ class Context:
         if hasattr(value, "detach"):
             value = value.detach().cpu().contiguous().numpy()
         arr = np.asarray(value, None if dtype is None else dtype)
+        if arr.dtype == np.float16:
+            arr = arr.astype(np.float32)
         if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
             arr = arr.copy(order="C")
         key = (arr.dtype.str, arr.shape, arr.tobytes())

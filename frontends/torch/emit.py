@@ -68,7 +68,7 @@ def to_nchw(ctx: Context, x: Tensor, out: tuple | None = None, name: str = "to_n
 def cast(ctx: Context, x: Tensor, dtype: sdt.DType, name: str = "cast") -> Tensor:
     if x.dtype == dtype:
         return x
-    if x.data is not None:
+    if x.data is not None and dtype != sdt.float16:  # (constants are float32 at most)
         return ctx.const(x.data.astype(dtype.numpy), name)
     return ctx.op(
         "CAST",

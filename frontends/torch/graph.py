@@ -10,7 +10,7 @@ from siglite.errors import ConverterError
 from siglite.ir import Signature, Subgraph, Tensor
 
 from .context import Context, SymVal, dim_of, torch_dtype
-from .emit import NCHW_TO_NHWC, NHWC_TO_NCHW, transpose
+from .emit import NCHW_TO_NHWC, NHWC_TO_NCHW, cast, transpose
 
 
 def target_key(target: Any) -> str:
@@ -52,7 +52,10 @@ def _fold(ctx: Context, node: Any, args: tuple, kwargs: dict) -> Any:
 
     with torch.no_grad():
         try:
-            return node.target(*args, **kwargs)
+            value = node.target(*args, **kwargs)
+            if str(node.target) in FOLD_AS_ZEROS:  # deterministic files, not stale memory
+                value = torch.zeros_like(value)
+            return value
         except Exception as exc:
             raise ctx.error(f"constant evaluation failed: {exc}") from None
 
@@ -81,6 +84,11 @@ def convert_node(ctx: Context, node: Any, handlers: dict[str, Any]) -> None:
     ctx.values[node.name] = handler(ctx, *args, **kwargs)
 
 
+# Uninitialised memory (always overwritten before it is read) is stored as zeros.
+FOLD_AS_ZEROS = frozenset(
+    {"aten.empty.memory_format", "aten.empty_strided.default", "aten.empty_like.default",
+     "aten.new_empty.default"}
+)  # fmt: skip
 # Assertions must not be evaluated on placeholder values at conversion time.
 FOLD_NEVER = frozenset({"aten._assert_scalar.default", "aten._assert_tensor_metadata.default"})
 
@@ -89,11 +97,12 @@ def _input_tensor(ctx: Context, node: Any, name: str, nhwc_io: bool) -> tuple[Te
     val = node.meta.get("val")
     if val is None or not hasattr(val, "shape"):
         raise ConverterError(f"input {name!r}: only tensor inputs are supported")
-    dtype = torch_dtype(val.dtype, f"input {name!r}")
+    dtype = torch_dtype(val.dtype, f"input {name!r}", compute=False)
     shape = tuple(dim_of(d) for d in val.shape)
     image = nhwc_io and len(shape) == 4
     t = ctx.new_tensor(name, dtype, tuple(shape[p] for p in NCHW_TO_NHWC) if image else shape)
-    return t, transpose(ctx, t, NHWC_TO_NCHW, "input_nchw") if image else t
+    value = cast(ctx, t, torch_dtype(val.dtype, f"input {name!r}"), "input_compute")
+    return t, transpose(ctx, value, NHWC_TO_NCHW, "input_nchw") if image else value
 
 
 def _bind_placeholders(ctx: Context, ep: Any, names: list[str], nhwc_io: bool) -> dict:
@@ -122,12 +131,16 @@ def _bind_placeholders(ctx: Context, ep: Any, names: list[str], nhwc_io: bool) -
     return inputs
 
 
-def _output_tensor(ctx: Context, name: str, value: Any, seen: set[int], nhwc: bool) -> Tensor:
+def _output_tensor(
+    ctx: Context, name: str, value: Any, seen: set[int], nhwc: bool, dtype: Any = None
+) -> Tensor:
     if isinstance(value, (SymVal, int, float, bool)) or value is None:
         raise ConverterError(f"output {name!r}: only tensor outputs are supported, got {value!r}")
     t = value if isinstance(value, Tensor) else ctx.const(value, name)
     if nhwc and t.rank == 4:
         t = transpose(ctx, t, NCHW_TO_NHWC, name)
+    if dtype is not None and t.dtype != dtype:  # float16 results computed in float32
+        t = cast(ctx, t, dtype, name)
     if t.data is not None or t in ctx.sg.inputs or id(t) in seen:
         # every signature output is a distinct tensor written by a node
         sig = t.signature_shape
@@ -159,7 +172,9 @@ def _outputs(ctx: Context, ep: Any, names: list[str], nhwc_io: bool) -> dict[str
     seen: set[int] = set()
     for i, value in enumerate(out_node.args[0]):
         name = names[i] if i < len(names) else f"output_{i}"
-        t = _output_tensor(ctx, name, _lookup(ctx, value), seen, nhwc_io)
+        val = value.meta.get("val") if hasattr(value, "meta") else None
+        dtype = torch_dtype(val.dtype, f"output {name!r}", False) if hasattr(val, "dtype") else None
+        t = _output_tensor(ctx, name, _lookup(ctx, value), seen, nhwc_io, dtype)
         ctx.sg.outputs.append(t)
         outputs[name] = t
     return outputs

@@ -76,7 +76,8 @@ def spatial_params(node: NodeView, x, kernel, one_d: bool, pool: bool = False) -
             out = tuple(-1 if h < 0 else math.ceil(h / s) for h, s in zip(hw, strides, strict=True))
             return Spatial("SAME", None, strides, dilations, out)
         pads = [
-            same_pads(h, k, s, auto == "SAME_LOWER") for h, k, s in zip(hw, k_eff, strides, strict=True)
+            same_pads(h, k, s, auto == "SAME_LOWER")
+            for h, k, s in zip(hw, k_eff, strides, strict=True)
         ]
     elif auto == "VALID":
         pads = [[0, 0], [0, 0]]

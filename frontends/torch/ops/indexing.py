@@ -1,4 +1,4 @@
-"""Indexing: embedding, index (one index tensor), index_select, gather, arange."""
+"""Indexing: embedding, index (index tensors), index_select, gather, arange."""
 
 from __future__ import annotations
 
@@ -9,7 +9,7 @@ import siglite.dtypes as sdt
 from siglite.ir import Tensor
 
 from ..context import Context, SymVal
-from ..emit import cast, normalize_axis, sig, tensor
+from ..emit import cast, normalize_axis, sig, tensor, transpose
 from . import handles
 
 
@@ -51,13 +51,43 @@ def index_select(ctx: Context, x: Any, dim: int, index: Any) -> Tensor:
 def index(ctx: Context, x: Any, indices: list) -> Tensor:
     t = tensor(ctx, x)
     used = [i for i, v in enumerate(indices) if v is not None]
-    if len(used) != 1:
-        raise ctx.error("indexing with several index tensors is not supported")
-    axis = used[0]
-    idx = tensor(ctx, indices[axis])
-    if idx.dtype == sdt.bool_:
+    idxs = [tensor(ctx, indices[i]) for i in used]
+    if any(i.dtype == sdt.bool_ for i in idxs):
         raise ctx.error("boolean mask indexing (data-dependent shape) is not supported")
-    return _gather(ctx, t, idx, axis)
+    if len(used) == 1:
+        return _gather(ctx, t, idxs[0], used[0])
+    return _gather_nd(ctx, t, used, idxs)
+
+
+def _gather_nd(ctx: Context, t: Tensor, dims: list[int], idxs: list[Tensor]) -> Tensor:
+    """``x[i, j]`` (several index tensors): GATHER_ND with the indexed dims moved first."""
+    shapes = [sig(i) for i in idxs]
+    if any(d < 0 for s in shapes for d in s):
+        raise ctx.error("several index tensors of dynamic shape are not supported")
+    try:
+        common = tuple(np.broadcast_shapes(*shapes))
+    except ValueError:
+        raise ctx.error(f"index shapes {shapes} do not broadcast") from None
+    parts = []
+    for d, i in zip(dims, idxs, strict=True):
+        if i.dtype not in (sdt.int32, sdt.int64):
+            raise ctx.error(f"{i.dtype.name} indices are not supported (integer indices only)")
+        i = cast(ctx, _wrap_negative(ctx, i, sig(t)[d]), sdt.int32)
+        if sig(i) != common:
+            i = ctx.op("BROADCAST_TO", [i, ctx.ints(common)], (sdt.int32, common))
+        parts.append(i)
+    rest = [a for a in range(t.rank) if a not in dims]
+    xt = transpose(ctx, t, dims + rest)
+    coords = ctx.op("PACK", parts, (sdt.int32, (*common, len(parts))), axis=len(common),
+                    values_count=len(parts))  # fmt: skip
+    nb = len(common)
+    if dims != list(range(dims[0], dims[-1] + 1)) or dims[0] == 0:
+        return ctx.emit("GATHER_ND", [xt, coords])
+    # adjacent indexed dims: torch puts the index dims where the first indexed dim was
+    g = ctx.op("GATHER_ND", [xt, coords])
+    lead = [nb + a for a in range(dims[0])]
+    perm = lead + list(range(nb)) + list(range(nb + dims[0], g.rank))
+    return ctx.emit("TRANSPOSE", [g, ctx.ints(perm, "perm")])
 
 
 @handles("aten.gather.default")
