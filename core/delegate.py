@@ -12,7 +12,9 @@ A kernel registered with ``context=True`` receives a :class:`KernelContext` firs
         return activate(x + y, fused_activation)
 
 Kernels may be registered for specific input dtypes (``dtypes=("int8", "uint8")``); lookup tries
-the node's first input dtype, then the dtype-free entry.
+the node's first input dtype, then the dtype-free entry. A kernel registered with
+``quantized=True`` is only chosen for nodes that carry quantization parameters, so plain integer
+tensors (e.g. an int8 CONCATENATION without scales) keep the dtype-free kernel.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ class Kernel:
     fn: Callable[..., Any]
     context: bool = False
     dtypes: tuple[str, ...] | None = None
+    quantized: bool = False
     _accepted: frozenset[str] | None = field(default=None, repr=False)
     _takes_all: bool = field(default=False, repr=False)
 
@@ -58,7 +61,11 @@ class KernelTable:
         self._kernels: dict[tuple[str, str | None], Kernel] = {}
 
     def register(
-        self, *ops: str, context: bool = False, dtypes: Iterable[str] | None = None
+        self,
+        *ops: str,
+        context: bool = False,
+        dtypes: Iterable[str] | None = None,
+        quantized: bool = False,
     ) -> Callable[[Callable[..., Any]], Callable[..., Any]]:
         """Decorator registering a function as the kernel of ``ops``."""
         dts = tuple(dtypes) if dtypes is not None else None
@@ -66,7 +73,7 @@ class KernelTable:
         def deco(fn: Callable[..., Any]) -> Callable[..., Any]:
             for op in ops:
                 for dt in dts or (None,):
-                    self._kernels[(op, dt)] = Kernel(op, fn, context, dts)
+                    self._kernels[(op, dt)] = Kernel(op, fn, context, dts, quantized)
             return fn
 
         return deco
@@ -78,15 +85,20 @@ class KernelTable:
         *,
         context: bool = False,
         dtypes: Iterable[str] | None = None,
+        quantized: bool = False,
     ) -> None:
         """Register ``fn`` without the decorator syntax."""
-        self.register(op, context=context, dtypes=dtypes)(fn)
+        self.register(op, context=context, dtypes=dtypes, quantized=quantized)(fn)
 
-    def get(self, op: str, dtype: str | None = None) -> Kernel | None:
-        return self._kernels.get((op, dtype)) or self._kernels.get((op, None))
+    def get(self, op: str, dtype: str | None = None, quantized: bool = True) -> Kernel | None:
+        """The kernel for ``op`` on ``dtype``; ``quantized=False`` skips quantized kernels."""
+        found = self._kernels.get((op, dtype))
+        if found is not None and found.quantized and not quantized:
+            found = None
+        return found or self._kernels.get((op, None))
 
-    def has(self, op: str, dtype: str | None = None) -> bool:
-        return self.get(op, dtype) is not None
+    def has(self, op: str, dtype: str | None = None, quantized: bool = True) -> bool:
+        return self.get(op, dtype, quantized) is not None
 
     def ops(self) -> set[str]:
         return {op for op, _ in self._kernels}
@@ -143,7 +155,7 @@ class Delegate:
     def kernel_for(self, node: Any) -> Kernel | None:
         """The kernel that runs ``node``: the delegate's own, else one a plugin registered."""
         dtype = _first_dtype(node)
-        found = self.kernels.get(node.op, dtype)
+        found = self.kernels.get(node.op, dtype, _is_quantized(node))
         if found is None:
             from .plugins import registry
 
@@ -156,6 +168,11 @@ class Delegate:
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} {self.name!r}>"
+
+
+def _is_quantized(node: Any) -> bool:
+    tensors = [*node.inputs, *node.outputs]
+    return any(t is not None and t.quantization is not None for t in tensors)
 
 
 def _first_dtype(node: Any) -> str | None:

@@ -61,3 +61,34 @@ def test_unsupported_arguments_are_rejected_not_ignored():
 def test_import_siglite_does_not_import_torch():
     code = "import sys, siglite; sl = siglite; sl.Converter; assert 'torch' not in sys.modules"
     subprocess.run([sys.executable, "-c", code], check=True)
+
+
+def test_inexact_interpolate_scale_is_rejected():
+    """torch maps pixels with 1/scale_factor, TFLite with in/out: 5 * 1.7 -> 8 differs."""
+
+    class Up(nn.Module):
+        def forward(self, x):
+            return nn.functional.interpolate(x, scale_factor=1.7, mode="bilinear")
+
+    with pytest.raises(sl.UnsupportedOpError, match="upsample_bilinear2d.*recompute_scale"):
+        convert(Up(), (torch.randn(1, 2, 5, 5),))
+
+
+def test_integer_index_assignment_is_rejected():
+    class Put(nn.Module):
+        def forward(self, x, i):
+            x = x.clone()
+            x[i] = 0.0
+            return x
+
+    with pytest.raises(sl.UnsupportedOpError, match="index_put"):
+        convert(Put(), (torch.randn(3, 4), torch.tensor([0, 2])))
+
+
+def test_uninitialised_memory_is_stored_as_zeros():
+    """Circular padding writes into torch.empty; the file must not hold stale memory."""
+    conv = nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular").eval()
+    first, _ = convert(conv, (torch.randn(1, 2, 5, 6),))
+    torch.empty(1, 2, 7, 8).fill_(123.0)  # reuse the allocator's memory with other contents
+    second, _ = convert(conv, (torch.randn(1, 2, 5, 6),))
+    assert first == second

@@ -19,12 +19,29 @@ class Fn(nn.Module):
         self.fn = fn
         self.children_ = nn.ModuleList(children)
 
-    def forward(self, x):
-        return self.fn(x, *self.children_)
+    def forward(self, *xs):
+        return self.fn(*xs, *self.children_)
 
 
 def r(*shape):
     return torch.randn(*shape)
+
+
+def _writes(x):
+    """In-place writes: export turns them into copy / slice_scatter / select_scatter."""
+    y = x.clone()
+    y[:, 0] = 0
+    y[1:, 2:3] = x[:2, :1]
+    y[:, ::2] += 1
+    y[-1] = x[0] * 3
+    return y
+
+
+def _masked(x, mask):
+    y = x * 2
+    y[mask] = -1.5
+    y[y > 1] = 0
+    return y
 
 
 torch.manual_seed(0)
@@ -130,16 +147,41 @@ CASES = {
         Fn(lambda x, e: e(x).sum(1), nn.Embedding(10, 4)),
         torch.tensor([[1, 2, 3], [9, 0, 4]]),
     ),
+    "argmax_all_keepdim": (Fn(lambda x: x.argmax(keepdim=True)), r(3, 5)),
+    "max_min_dim": (Fn(lambda x: (*x.max(1), *torch.min(x, 0, keepdim=True))), r(3, 5)),
+    "inplace_writes": (Fn(_writes), r(3, 4)),
+    "masked_assign": (Fn(_masked), (r(3, 4, 2), torch.rand(3, 4) > 0.5)),
+    "conv_circular_pad": (
+        Fn(lambda x, c: c(x), nn.Conv2d(2, 3, 3, padding=1, padding_mode="circular")),
+        r(1, 2, 5, 6),
+    ),
+    "index_two_tensors_adjacent": (
+        Fn(lambda x, i, j: x[:, i, j[:, None]]),
+        (r(2, 3, 4, 5), torch.tensor([0, -1, 2]), torch.tensor([3, 1])),
+    ),
+    "index_two_tensors_apart": (
+        Fn(lambda x, i, j: x[i, :, j]),
+        (r(3, 4, 5), torch.tensor([[0], [2]]), torch.tensor([1, 3, 4])),
+    ),
+    "upsample_nearest_exact": (
+        Fn(lambda x: F.interpolate(x, scale_factor=2, mode="nearest-exact")),
+        r(1, 2, 3, 4),
+    ),
+    "float16_io": (
+        Fn(lambda x, c: torch.softmax(c(x), 1), nn.Conv2d(3, 4, 3).half()),
+        r(1, 3, 5, 5).half(),
+    ),
 }
 
 
 @pytest.mark.parametrize("name", list(CASES))
 def test_op_matches_torch(name):
     module, x = CASES[name]
+    args = x if isinstance(x, tuple) else (x,)
     module.eval()
-    data, model = convert(module, (x,))
+    data, model = convert(module, args)
     # LiteRT has no int64 FLOOR_DIV kernel; siglite's interpreter runs it exactly
-    check(module, (x,), data, model, use_litert=not name.endswith("siglite_only"))
+    check(module, args, data, model, use_litert=not name.endswith("siglite_only"))
 
 
 class DynamicReshape(nn.Module):

@@ -43,7 +43,7 @@ def softmax_params(beta: float, input_scale: float) -> tuple[int, int, int]:
     return mult, left_shift, -radius
 
 
-@KERNELS.register("SOFTMAX", context=True, dtypes=INT_TYPES)
+@KERNELS.register("SOFTMAX", context=True, dtypes=INT_TYPES, quantized=True)
 def softmax(ctx, x, *, beta=1.0):
     """Softmax over the last axis in fixed point; the output scale is 1/256."""
     xp = array_module(x)
@@ -91,13 +91,13 @@ def _apply_table(x: Any, table: np.ndarray) -> Any:
     return xp.asarray(table)[x.astype(xp.int64) - lo]
 
 
-@KERNELS.register("LOGISTIC", context=True, dtypes=INT_TYPES)
+@KERNELS.register("LOGISTIC", context=True, dtypes=INT_TYPES, quantized=True)
 def logistic(ctx, x):
     """1 / (1 + exp(-x)) through a table of every input value."""
     return _apply_table(x, _lookup_table(ctx, "LOGISTIC", _sigmoid32, x.dtype))
 
 
-@KERNELS.register("TANH", context=True, dtypes=INT_TYPES)
+@KERNELS.register("TANH", context=True, dtypes=INT_TYPES, quantized=True)
 def tanh(ctx, x):
     """tanh(x) through a table of every input value."""
     return _apply_table(x, _lookup_table(ctx, "TANH", _tanh32, x.dtype))
@@ -120,7 +120,7 @@ def hard_swish_params(input_scale: float, output_scale: float):
     return (*out_m, *reluish)
 
 
-@KERNELS.register("HARD_SWISH", context=True, dtypes=INT_TYPES)
+@KERNELS.register("HARD_SWISH", context=True, dtypes=INT_TYPES, quantized=True)
 def hard_swish(ctx, x):
     """x * relu6(x + 3) / 6 in 16-bit fixed point."""
     xp = array_module(x)
@@ -156,19 +156,19 @@ def _relu_x(ctx, x, act_min: float, act_max: float | None, op: str):
     return requantize(centered, mult, shift, zp_out, lo, hi, x.dtype)
 
 
-@KERNELS.register("RELU", context=True, dtypes=INT_TYPES)
+@KERNELS.register("RELU", context=True, dtypes=INT_TYPES, quantized=True)
 def relu(ctx, x):
     """max(x, 0), rescaled to the output's quantization."""
     return _relu_x(ctx, x, 0.0, None, "RELU")
 
 
-@KERNELS.register("RELU6", context=True, dtypes=INT_TYPES)
+@KERNELS.register("RELU6", context=True, dtypes=INT_TYPES, quantized=True)
 def relu6(ctx, x):
     """min(max(x, 0), 6), rescaled to the output's quantization."""
     return _relu_x(ctx, x, 0.0, 6.0, "RELU6")
 
 
-@KERNELS.register("RELU_N1_TO_1", context=True, dtypes=INT_TYPES)
+@KERNELS.register("RELU_N1_TO_1", context=True, dtypes=INT_TYPES, quantized=True)
 def relu_n1_to_1(ctx, x):
     """min(max(x, -1), 1), rescaled to the output's quantization."""
     return _relu_x(ctx, x, -1.0, 1.0, "RELU_N1_TO_1")

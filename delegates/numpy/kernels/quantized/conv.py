@@ -74,7 +74,7 @@ def _finish(ctx, acc: Any, bias: Any, op: str, fused: str, channels: int) -> Any
     return requantize(wrap32(acc), m, s, zero_point(out_t, op), lo, hi, dtype, rounding)
 
 
-@KERNELS.register("CONV_2D", context=True, dtypes=INT_TYPES)
+@KERNELS.register("CONV_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def conv_2d(ctx, x, filt, bias=None, *, fused_activation="NONE", **geometry: Any):
     """NHWC x OHWI convolution on quantized data (grouped when the filter is shallower)."""
     geometry = {k: v for k, v in geometry.items() if k in _CONV_ATTRS}
@@ -84,7 +84,7 @@ def conv_2d(ctx, x, filt, bias=None, *, fused_activation="NONE", **geometry: Any
     return _finish(ctx, acc, bias, "CONV_2D", fused_activation, filt.shape[0])
 
 
-@KERNELS.register("DEPTHWISE_CONV_2D", context=True, dtypes=INT_TYPES)
+@KERNELS.register("DEPTHWISE_CONV_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def depthwise_conv_2d(ctx, x, filt, bias=None, *, fused_activation="NONE", **geometry: Any):
     """NHWC x 1HWO depthwise convolution on quantized data."""
     geometry = {k: v for k, v in geometry.items() if k in _CONV_ATTRS}
@@ -99,7 +99,7 @@ _CONV_ATTRS = frozenset(
 )
 
 
-@KERNELS.register("FULLY_CONNECTED", context=True, dtypes=INT_TYPES)
+@KERNELS.register("FULLY_CONNECTED", context=True, dtypes=INT_TYPES, quantized=True)
 def fully_connected(ctx, x, weights, bias=None, *, fused_activation="NONE", keep_num_dims=False):
     """(..., I) x (O, I)^T + bias on quantized data; leading dims collapse unless kept."""
     units, depth = weights.shape
@@ -111,7 +111,7 @@ def fully_connected(ctx, x, weights, bias=None, *, fused_activation="NONE", keep
     return out.reshape(*x.shape[:-1], units) if keep_num_dims else out
 
 
-@KERNELS.register("BATCH_MATMUL", context=True, dtypes=INT_TYPES)
+@KERNELS.register("BATCH_MATMUL", context=True, dtypes=INT_TYPES, quantized=True)
 def batch_matmul(ctx, x, y, *, adj_x=False, adj_y=False):
     """Quantized matrix product over the last two axes with broadcast batch axes."""
     xp = array_module(x)

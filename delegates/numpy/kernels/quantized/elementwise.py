@@ -45,19 +45,19 @@ def _add_or_sub(ctx, x, y, fused: str, sign: int, op: str):
     return requantize(s1 + sign * s2, mo, eo, zero_point(out_t, op), lo, hi, dtype)
 
 
-@KERNELS.register("ADD", context=True, dtypes=INT_TYPES)
+@KERNELS.register("ADD", context=True, dtypes=INT_TYPES, quantized=True)
 def add(ctx, x, y, *, fused_activation="NONE"):
     """x + y on quantized data."""
     return _add_or_sub(ctx, x, y, fused_activation, 1, "ADD")
 
 
-@KERNELS.register("SUB", context=True, dtypes=INT_TYPES)
+@KERNELS.register("SUB", context=True, dtypes=INT_TYPES, quantized=True)
 def sub(ctx, x, y, *, fused_activation="NONE"):
     """x - y on quantized data."""
     return _add_or_sub(ctx, x, y, fused_activation, -1, "SUB")
 
 
-@KERNELS.register("MUL", context=True, dtypes=INT_TYPES)
+@KERNELS.register("MUL", context=True, dtypes=INT_TYPES, quantized=True)
 def mul(ctx, x, y, *, fused_activation="NONE"):
     """x * y on quantized data: the product of the centered values, rescaled once."""
     xp = array_module(x)

@@ -22,7 +22,7 @@ def rounded_div(xp, acc, count):
     return xp.where(acc < 0, -q, q)
 
 
-@KERNELS.register("AVERAGE_POOL_2D", context=True, dtypes=INT_TYPES)
+@KERNELS.register("AVERAGE_POOL_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def average_pool_2d(
     ctx, x, *, padding="SAME", stride_w=1, stride_h=1, filter_width=1, filter_height=1,
     fused_activation="NONE",
@@ -40,7 +40,7 @@ def average_pool_2d(
     return xp.clip(rounded_div(xp, total, counts), lo, hi).astype(x.dtype)
 
 
-@KERNELS.register("MAX_POOL_2D", context=True, dtypes=INT_TYPES)
+@KERNELS.register("MAX_POOL_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def max_pool_2d(
     ctx, x, *, padding="SAME", stride_w=1, stride_h=1, filter_width=1, filter_height=1,
     fused_activation="NONE",
@@ -64,7 +64,7 @@ def _mean_multiplier(in_scale: float, out_scale: float, count: int) -> tuple[int
     return (mult << bits) // count, shift - bits
 
 
-@KERNELS.register("MEAN", context=True, dtypes=INT_TYPES)
+@KERNELS.register("MEAN", context=True, dtypes=INT_TYPES, quantized=True)
 def mean(ctx, x, axis, *, keep_dims=False):
     """Quantized mean over the axes tensor, rescaled to the output's quantization."""
     xp = array_module(x)

@@ -16,7 +16,7 @@ from .common import INT_TYPES, activation_range, quant, requantize, scale, type_
 from .fixedpoint import quantize_multiplier
 
 
-@KERNELS.register("RESHAPE", dtypes=INT_TYPES)
+@KERNELS.register("RESHAPE", dtypes=INT_TYPES, quantized=True)
 def reshape(x, shape=None, *, new_shape=None):
     """Reshape; the quantization is carried unchanged."""
     return float_shapes.reshape(x, shape, new_shape=new_shape)
@@ -31,7 +31,7 @@ def _rescale_float(xp, x, in_scale, in_zp, out_scale, out_zp, dtype):
     return xp.clip(float_quantize.round_half_away(xp, v) + out_zp, lo, hi).astype(dtype)
 
 
-@KERNELS.register("CONCATENATION", context=True, dtypes=INT_TYPES)
+@KERNELS.register("CONCATENATION", context=True, dtypes=INT_TYPES, quantized=True)
 def concatenation(ctx, *xs, axis=0, fused_activation="NONE"):
     """Join the inputs along axis, bringing each to the output's quantization."""
     xp = array_module(*xs)
@@ -49,14 +49,14 @@ def concatenation(ctx, *xs, axis=0, fused_activation="NONE"):
     return xp.clip(out, lo, hi).astype(dtype)
 
 
-@KERNELS.register("PAD", context=True, dtypes=INT_TYPES)
+@KERNELS.register("PAD", context=True, dtypes=INT_TYPES, quantized=True)
 def pad(ctx, x, paddings):
     """Pad with the output zero point (the quantized 0.0)."""
     value = zero_point(ctx.outputs[0], "PAD")
     return float_shapes._pad(x, paddings, constant_values=value)
 
 
-@KERNELS.register("PADV2", context=True, dtypes=INT_TYPES)
+@KERNELS.register("PADV2", context=True, dtypes=INT_TYPES, quantized=True)
 def pad_v2(ctx, x, paddings, constant_values=None):
     """Pad with constant_values (already quantized), else the output zero point."""
     if constant_values is None:
@@ -69,7 +69,7 @@ def _requant_multiplier(in_scale: float, out_scale: float) -> tuple[int, int]:
     return quantize_multiplier(in_scale / out_scale)
 
 
-@KERNELS.register("QUANTIZE", context=True, dtypes=(*INT_TYPES, "int16"))
+@KERNELS.register("QUANTIZE", context=True, dtypes=(*INT_TYPES, "int16"), quantized=True)
 def requantize_op(ctx, x):
     """Integer to integer requantization (int8 <-> uint8, a new scale or zero point)."""
     in_t, out_t = ctx.inputs[0], ctx.outputs[0]
@@ -88,4 +88,4 @@ def requantize_op(ctx, x):
 
 # DEQUANTIZE's float kernel already handles every integer type, per tensor and per channel;
 # registering it for the integer types makes it part of the integer kernel set.
-KERNELS.add("DEQUANTIZE", float_quantize.dequantize, context=True, dtypes=INT_TYPES)
+KERNELS.add("DEQUANTIZE", float_quantize.dequantize, context=True, dtypes=INT_TYPES, quantized=True)
