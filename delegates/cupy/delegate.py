@@ -19,6 +19,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
 from siglite.delegate import Delegate, Kernel
 from siglite.errors import DelegateError
 

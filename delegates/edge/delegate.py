@@ -23,6 +23,7 @@ from collections.abc import Iterable
 from typing import Any
 
 import numpy as np
+
 from siglite.delegate import Delegate
 
 from ..numpy.table import KERNELS

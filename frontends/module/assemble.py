@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.ir import Model, Node, Signature, Subgraph, SubgraphBuilder, Tensor
 from siglite.ir.lint import check
 

@@ -11,6 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import SigliteError
 from siglite.ir import Model, Signature
 

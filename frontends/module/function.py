@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 from siglite.ir import Tensor

@@ -13,6 +13,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import DType, as_dtype
 from siglite.dtypes import float32 as _f32
 from siglite.dtypes import int32 as _i32

@@ -6,6 +6,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import SigliteError
 
 from .graph import SymbolicTensor

@@ -13,6 +13,7 @@ import threading
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 from siglite.ir import Tensor

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.errors import InvalidModelError, UnsupportedOpError
 from siglite.ir import Tensor

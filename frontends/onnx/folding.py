@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.ir import Tensor
 
 from .context import ONNX_DTYPES, GraphContext, NodeView

@@ -7,6 +7,7 @@ import re
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.errors import ConverterError, UnsupportedOpError
 from siglite.ir import Model, Signature, Subgraph, Tensor, check

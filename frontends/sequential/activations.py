@@ -12,6 +12,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import UnsupportedOpError
 from siglite.ir import SubgraphBuilder, Tensor
 

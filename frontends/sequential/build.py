@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 import numpy as np
+
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import ConverterError
 from siglite.ir import Model, ModelBuilder

@@ -6,6 +6,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import UnsupportedOpError
 
 Initializer = Callable[[Sequence[int], np.random.Generator], np.ndarray]

@@ -11,6 +11,7 @@ from collections.abc import Callable
 
 import numpy as np
 import pytest
+
 import siglite as sl
 
 pytestmark = pytest.mark.benchmark

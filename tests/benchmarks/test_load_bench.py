@@ -6,6 +6,7 @@ import time
 
 import numpy as np
 import pytest
+
 import siglite as sl
 from siglite.format import save_model
 

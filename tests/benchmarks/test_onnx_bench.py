@@ -16,8 +16,9 @@ ort = pytest.importorskip("onnxruntime")
 
 sys.path.insert(0, str(Path(__file__).parent.parent / "frontends" / "onnx"))
 
-import siglite as sl  # noqa: E402
 from onnx_light_models import LIGHT, random_feeds, with_logits  # noqa: E402
+
+import siglite as sl  # noqa: E402
 
 # A representative subset that keeps the benchmark near 10 s (the others are heavier).
 MODELS = [m for m in LIGHT if m in ("squeezenet", "shufflenet", "inception_v1", "resnet50")]

@@ -11,9 +11,10 @@ import pytest
 torch = pytest.importorskip("torch")
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "frontends" / "torch"))
 
-import siglite as sl  # noqa: E402
 from torch_frontend_helpers import convert, feed  # noqa: E402
 from torch_frontend_zoo import build_zoo  # noqa: E402
+
+import siglite as sl  # noqa: E402
 
 
 def _best(fn, budget: float = 0.4, at_most: int = 20) -> float:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import io
 
 from cli_support import FIXTURES, assert_clean_failure, siglite
+
 from siglite.commands.text import Progress
 
 

@@ -6,9 +6,10 @@ import importlib.util
 
 import numpy as np
 import pytest
-import siglite as sl
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from cli_support import CODER_SOURCE, FIXTURES, assert_clean_failure, siglite
+
+import siglite as sl
 
 
 @pytest.fixture

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from cli_support import siglite
+
 from siglite.cli import build_parser
 
 COMMANDS = {

@@ -12,6 +12,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 import numpy as np
+
 import siglite as sl
 
 SIGNATURE = "run"

@@ -2,6 +2,7 @@
 
 import numpy as np
 import pytest
+
 import siglite as sl
 from siglite.ir import Node, lint_model
 from siglite.passes import eliminate_dead_code

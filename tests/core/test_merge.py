@@ -12,11 +12,12 @@ import numpy as np
 import onnx
 import onnxruntime as ort
 import pytest
-import siglite as sl
 import torch
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
 from onnx import TensorProto, helper, numpy_helper
+
+import siglite as sl
 
 rng = np.random.default_rng(11)
 SELECT = [sl.OpsSet.TFLITE_BUILTINS, sl.OpsSet.SELECT_TF_OPS]

@@ -9,6 +9,7 @@ from __future__ import annotations
 import os
 
 import numpy as np
+
 import siglite as sl
 from siglite.ir import QuantParams
 

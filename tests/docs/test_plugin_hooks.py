@@ -15,6 +15,7 @@ import textwrap
 from pathlib import Path
 
 import pytest
+
 from siglite.plugins import hookspecs
 
 ROOT = Path(__file__).resolve().parents[2]

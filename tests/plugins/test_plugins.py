@@ -10,6 +10,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+
 import siglite as sl
 from siglite.plugins import hookspecs, registry
 

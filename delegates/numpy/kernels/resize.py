@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import InvalidModelError
 
 from ..table import KERNELS

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 from siglite.runtime.resources import handle_array, handle_id
 
 from ..table import KERNELS

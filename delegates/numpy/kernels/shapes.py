@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import as_dtype
 from siglite.ops.schemas.shapes import reshape_target, resolve_reshape, strided_slice_index
 

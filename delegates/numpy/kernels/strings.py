@@ -11,6 +11,7 @@ from collections.abc import Callable
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import as_dtype
 from siglite.errors import ExecutionError
 

@@ -7,6 +7,7 @@ from collections.abc import Callable, Sequence
 from typing import Any, TypeVar
 
 import numpy as np
+
 from siglite.dtypes import DType
 from siglite.errors import SigliteError
 

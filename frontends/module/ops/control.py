@@ -11,6 +11,7 @@ from collections.abc import Callable, Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import SigliteError
 from siglite.ir import Tensor
 

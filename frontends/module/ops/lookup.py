@@ -6,6 +6,7 @@ import itertools
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import SigliteError
 
 from ..graph import is_symbolic

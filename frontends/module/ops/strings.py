@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import as_dtype, string
 
 from ..graph import const_array, is_symbolic

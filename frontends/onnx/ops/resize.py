@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
 

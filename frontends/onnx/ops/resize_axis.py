@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView

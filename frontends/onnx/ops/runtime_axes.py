@@ -8,6 +8,7 @@ conversion; invalid axes (out of range, repeated) make a reshape or gather fail 
 from __future__ import annotations
 
 import numpy as np
+
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import numpy as np
+
 import siglite.dtypes as sdt
 
 from ..context import NUMERIC, GraphContext, NodeView

@@ -4,6 +4,7 @@ Shape, Size, ConstantOfShape, Range, Cast, Identity, Dropout, DepthToSpace, Spac
 from __future__ import annotations
 
 import numpy as np
+
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView, onnx_dtype

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 from siglite.dtypes import as_dtype
 from siglite.errors import ConverterError, InputError
 from siglite.ir import SubgraphBuilder, Tensor

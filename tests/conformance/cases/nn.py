@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 from harness import Case, Const
+
 from siglite.ir import QuantParams
 
 _RNG = np.random.default_rng(20240607)

@@ -6,9 +6,10 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-import siglite.dtypes as sl
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import siglite.dtypes as sl
 from siglite.errors import InvalidModelError
 from siglite.format.flex import (
     decode_flex_nodedef,

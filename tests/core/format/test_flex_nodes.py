@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from ai_edge_litert import schema_py_generated as schema
 from format_testutil import FLEX_FIXTURES, fixture_bytes
+
+import siglite as sl
 
 EXPECTED_OPS = {"decode": "StringToNumber", "encode": "AsString"}
 

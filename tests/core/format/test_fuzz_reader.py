@@ -6,10 +6,11 @@ import struct
 
 import numpy as np
 import pytest
-import siglite as sl
 from format_testutil import ALL_FIXTURES, fixture_bytes
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
+
+import siglite as sl
 from siglite.errors import InvalidModelError
 
 

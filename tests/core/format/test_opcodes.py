@@ -5,9 +5,10 @@ from __future__ import annotations
 import math
 
 import numpy as np
-import siglite as sl
 from ai_edge_litert import schema_py_generated as schema
 from format_testutil import litert
+
+import siglite as sl
 from siglite.ir import Node
 
 

@@ -11,6 +11,7 @@ import inspect
 import flatbuffers
 import numpy as np
 import pytest
+
 from siglite.format import options_spec as spec
 
 schema = pytest.importorskip("ai_edge_litert.schema_py_generated")

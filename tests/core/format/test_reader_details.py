@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from ai_edge_litert import schema_py_generated as schema
 from format_testutil import fixture_bytes
+
+import siglite as sl
 from siglite.errors import InvalidModelError
 from siglite.ir import QuantParams
 

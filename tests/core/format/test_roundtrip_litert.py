@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from format_testutil import (
     ALL_FIXTURES,
     FLEX_FIXTURES,
@@ -13,6 +12,8 @@ from format_testutil import (
     fixture_bytes,
     litert,
 )
+
+import siglite as sl
 
 
 @pytest.mark.parametrize("fixture_name", ALL_FIXTURES)

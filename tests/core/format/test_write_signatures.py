@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 import numpy as np
-import siglite as sl
 from format_testutil import litert
+
+import siglite as sl
 
 N = 256
 

@@ -8,9 +8,10 @@ import os
 
 import numpy as np
 import pytest
-import siglite as sl
 from ai_edge_litert import schema_py_generated as schema
 from format_testutil import litert
+
+import siglite as sl
 from siglite.format import save_model
 
 

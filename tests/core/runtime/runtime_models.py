@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 import siglite as sl
 from siglite.ops import register_op
 from siglite.ops.registry import CUSTOM, OpSchema

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from runtime_models import counter_model, hashtable_model, if_model, litert, while_model
+
+import siglite as sl
 
 
 def both(model: sl.Model):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from runtime_models import BoomDelegate, custom_op_model, if_model
+
+import siglite as sl
 
 
 def test_unknown_custom_op_fails_at_allocation():

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from runtime_models import hashtable_model, if_model, litert
+
+import siglite as sl
 
 
 @pytest.fixture

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from runtime_models import LiteRT, chain_model
+
+import siglite as sl
 from siglite.ops import register_op
 from siglite.ops.registry import CUSTOM, OpSchema
 from siglite.runtime.arena import Allocation, plan_offsets

@@ -11,6 +11,7 @@ import warnings
 
 import numpy as np
 import pytest
+
 import siglite as sl
 from siglite.delegate import Kernel
 

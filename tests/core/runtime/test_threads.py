@@ -5,8 +5,9 @@ from __future__ import annotations
 import threading
 
 import numpy as np
-import siglite as sl
 from runtime_models import two_signature_model
+
+import siglite as sl
 
 THREADS, CALLS = 8, 500
 

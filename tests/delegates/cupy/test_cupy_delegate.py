@@ -9,8 +9,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from qmodels import FakeCupy, FakeDeviceArray
+
+import siglite as sl
 from siglite.delegates.cupy import CupyDelegate
 
 X = np.linspace(-3, 3, 6, dtype=np.float32).reshape(2, 3)

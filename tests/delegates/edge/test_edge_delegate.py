@@ -6,8 +6,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from qmodels import QBuilder, rand_int, run_litert
+
+import siglite as sl
 from siglite.delegates.edge import EdgeDelegate
 
 

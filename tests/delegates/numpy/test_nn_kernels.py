@@ -11,10 +11,11 @@ import math
 
 import numpy as np
 import pytest
-import siglite as sl
-import siglite.delegates.numpy.kernels  # noqa: F401  (registers the kernels)
 import torch
 import torch.nn.functional as F
+
+import siglite as sl
+import siglite.delegates.numpy.kernels  # noqa: F401  (registers the kernels)
 from siglite.delegates.numpy.table import KERNELS
 from siglite.dtypes import as_dtype
 from siglite.ir import QuantParams, Tensor

@@ -10,9 +10,10 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-import siglite.delegates.numpy.kernels  # noqa: F401  (registers the kernels)
 from hypothesis import given, settings
 from hypothesis import strategies as st
+
+import siglite.delegates.numpy.kernels  # noqa: F401  (registers the kernels)
 from siglite.delegates.numpy.table import KERNELS
 from siglite.errors import ExecutionError
 from siglite.format.flex import decode_flex_options

@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-import siglite as sl
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
+
+import siglite as sl
 
 
 def convert(module, *functions, select=False):

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as tf
 from ai_edge_litert.interpreter import Interpreter as LiteRT
+
+import siglite as tf
 
 
 class Model(tf.Module):

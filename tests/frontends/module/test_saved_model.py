@@ -6,6 +6,7 @@ import json
 
 import numpy as np
 import pytest
+
 import siglite as sl
 
 from .helpers import assert_close

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 import siglite as sl
 
 from .helpers import assert_close, check_three_ways, convert, litert

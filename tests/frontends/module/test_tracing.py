@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+
 import siglite as sl
 
 from .helpers import convert, litert

@@ -13,9 +13,10 @@ import pytest
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-import siglite as sl  # noqa: E402
 from onnx import helper  # noqa: E402
 from onnx.reference import ReferenceEvaluator  # noqa: E402
+
+import siglite as sl  # noqa: E402
 from siglite.frontends.onnx import backend  # noqa: E402
 
 RNG = np.random.default_rng(7)

@@ -8,8 +8,9 @@ import pytest
 onnx = pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-import siglite as sl  # noqa: E402
 from onnx import TensorProto, helper, numpy_helper  # noqa: E402
+
+import siglite as sl  # noqa: E402
 
 RNG = np.random.default_rng(0)
 

@@ -9,8 +9,9 @@ import pytest
 pytest.importorskip("onnx")
 ort = pytest.importorskip("onnxruntime")
 
-import siglite as sl  # noqa: E402
 from onnx_light_models import LIGHT, random_feeds, with_logits  # noqa: E402
+
+import siglite as sl  # noqa: E402
 from siglite.ops import get_op  # noqa: E402
 
 

@@ -11,6 +11,7 @@ import math
 import numpy as np
 import torch
 import torch.nn.functional as F
+
 from siglite.frontends.sequential import layers as L
 
 

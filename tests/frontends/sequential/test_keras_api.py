@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from keras_oracle import randomize_weights, torch_forward
+
+import siglite as sl
 from siglite.frontends import sequential as keras
 
 L = keras.layers

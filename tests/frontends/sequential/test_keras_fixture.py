@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 from ai_edge_litert.interpreter import Interpreter as LiteRT
+
+import siglite as sl
 from siglite.frontends import sequential as keras
 
 

@@ -12,6 +12,7 @@ from functools import lru_cache
 from typing import Any
 
 import numpy as np
+
 from siglite.errors import InvalidModelError
 
 from ...table import KERNELS

@@ -6,6 +6,7 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+
 from siglite.errors import InvalidModelError
 
 from ...table import KERNELS

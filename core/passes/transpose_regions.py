@@ -1,0 +1,217 @@
+"""Move a whole region of layout-free ops across a transpose when that removes transposes.
+
+The local rules of :mod:`siglite.passes.transposes` move a transpose below one op at a time
+and only when the transposed tensor has no other reader. A tensor read by several ops (SiLU's
+``x * sigmoid(x)``, squeeze-excitation's ``x * gate(mean(x))``, a residual branch) keeps its
+transpose pairs. Here the region of layout-free ops reachable from a transpose is grown as a
+whole; when every non-constant value entering it comes through a transpose with the same
+permutation, the region is rewritten in the pre-transpose layout if that leaves fewer
+``TRANSPOSE`` nodes: the entering transposes die, readers outside the region get one
+transpose per tensor, and transposes reading the region compose with the permutation (the
+local rules then drop those that became identities).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+
+from ..dtypes import int32
+from ..ir.graph import Node, Subgraph, Tensor
+
+ELEMENTWISE_INPUTS = "all"
+
+
+def _perm(node: Node | None) -> tuple[int, ...] | None:
+    if node is None or node.op != "TRANSPOSE" or node.inputs[1] is None:
+        return None
+    data = node.inputs[1].data
+    return None if data is None else tuple(int(p) for p in np.asarray(data).reshape(-1))
+
+
+def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
+    inv = [0] * len(perm)
+    for i, p in enumerate(perm):
+        inv[p] = i
+    return tuple(inv)
+
+
+class _Region:
+    """The layout-free region grown from one transpose, and what rewriting it would cost."""
+
+    def __init__(self, sg: Subgraph, perm: tuple[int, ...], protected: set[int], kinds) -> None:
+        self.sg, self.perm, self.protected, self.kinds = sg, perm, protected, kinds
+        self.producer = sg.producers()
+        self.consumers = sg.consumers()
+        self.nodes: dict[int, Node] = {}
+        self.logical: dict[int, Tensor] = {}  # tensors whose pre-image layout is used
+        self.entering: dict[int, Node] = {}  # transposes whose outputs enter the region
+
+    def logical_inputs(self, node: Node) -> list[int]:
+        """Indices of ``node``'s inputs in the region's layout (None: not layout-free)."""
+        return self.kinds(node, len(self.perm))
+
+    def grow(self, seed: Node) -> bool:
+        """Collect the region; False when a value enters it in another layout."""
+        work = [seed.outputs[0]]
+        self.entering[id(seed)] = seed
+        self.logical[id(seed.outputs[0])] = seed.outputs[0]
+        while work:
+            t = work.pop()
+            for c in {id(n): n for n in self.consumers.get(id(t), [])}.values():
+                if id(c) in self.nodes or c.op == "TRANSPOSE":
+                    continue
+                idx = self.logical_inputs(c)
+                if idx is None:
+                    continue  # read outside the region: an exit
+                self.nodes[id(c)] = c
+                for i in idx:
+                    if not self.admit(c.inputs[i], work):
+                        return False
+                out = c.outputs[0]
+                if id(out) not in self.logical:
+                    self.logical[id(out)] = out
+                    work.append(out)
+        return True
+
+    def admit(self, t: Tensor | None, work: list[Tensor]) -> bool:
+        """An input of a region node: already logical, a constant, or a same-perm transpose."""
+        if t is None or id(t) in self.logical:
+            return True
+        if t.data is not None:
+            return t.rank <= len(self.perm)
+        node = self.producer.get(id(t))
+        if _perm(node) != self.perm or t.rank != len(self.perm):
+            return False  # a producer inside the region is reached later through `logical`
+        self.entering[id(node)] = node
+        self.logical[id(t)] = t
+        work.append(t)
+        return True
+
+    def exits(self) -> list[Tensor]:
+        """Logical tensors also read outside the region (or signature tensors)."""
+        out = []
+        for t in self.logical.values():
+            readers = self.consumers.get(id(t), [])
+            outside = [n for n in readers if id(n) not in self.nodes and n.op != "TRANSPOSE"]
+            if outside or id(t) in self.protected:
+                out.append(t)
+        return out
+
+    def readers_transposes(self) -> list[Node]:
+        found = {}
+        for t in self.logical.values():
+            for n in self.consumers.get(id(t), []):
+                if n.op == "TRANSPOSE" and n.inputs[0] is t and _perm(n) is not None:
+                    found[id(n)] = n
+        return list(found.values())
+
+    def worth_it(self) -> bool:
+        if not self.nodes:
+            return False
+        before = len(self.entering) + len(self.readers_transposes())
+        after = len(self.exits())
+        for n in self.readers_transposes():
+            composed = tuple(self.perm[i] for i in _perm(n))
+            after += composed != tuple(range(len(composed)))
+        return after < before
+
+
+class _Rewrite:
+    """Rewrite a grown region in the pre-transpose layout."""
+
+    def __init__(self, region: _Region, names: set[str], rewrite_node) -> None:
+        self.r = region
+        self.names = names
+        self.rewrite_node = rewrite_node
+        self.physical: dict[int, Tensor] = {}
+
+    def new_tensor(self, like: Tensor, shape, sig, data=None) -> Tensor:
+        name, i = f"{like.name}_nhwc", 1
+        while name in self.names:
+            name, i = f"{like.name}_nhwc_{i}", i + 1
+        self.names.add(name)
+        t = Tensor(name, like.dtype, tuple(shape), tuple(sig), data)
+        t.quantization = like.quantization
+        return self.r.sg.add_tensor(t)
+
+    def perm_tensor(self, perm: tuple[int, ...]) -> Tensor:
+        data = np.array(perm, np.int32)
+        t = Tensor(self.unique("perm"), int32, data.shape, None, data)
+        return self.r.sg.add_tensor(t)
+
+    def unique(self, base: str) -> str:
+        name, i = base, 1
+        while name in self.names:
+            name, i = f"{base}_{i}", i + 1
+        self.names.add(name)
+        return name
+
+    def pre_image(self, t: Tensor) -> Tensor:
+        """The physical tensor of logical ``t`` (created for region outputs)."""
+        if id(t) in self.physical:
+            return self.physical[id(t)]
+        node = self.r.entering.get(id(self.r.producer.get(id(t))))
+        if node is not None:
+            phys = node.inputs[0]
+        else:
+            inv = _inverse(self.r.perm)
+            sig = t.signature_shape
+            phys = self.new_tensor(t, [t.shape[j] for j in inv], [sig[j] for j in inv])
+        self.physical[id(t)] = phys
+        return phys
+
+    def const(self, t: Tensor) -> Tensor:
+        rank = len(self.r.perm)
+        if t.rank == 0:
+            return t
+        full = t.data.reshape((1,) * (rank - t.rank) + t.data.shape)
+        data = np.ascontiguousarray(np.transpose(full, _inverse(self.r.perm)))
+        return self.new_tensor(t, data.shape, data.shape, data)
+
+    def run(self) -> None:
+        exits = {id(t) for t in self.r.exits()}
+        readers = self.r.readers_transposes()
+        new_nodes: list[Node] = []
+        for node in self.r.sg.nodes:
+            if id(node) in self.r.nodes:
+                self.rewrite_node(node, self.r.perm)
+                for i in self.r.logical_inputs(node):
+                    t = node.inputs[i]
+                    if t is None:
+                        continue
+                    node.inputs[i] = self.const(t) if t.data is not None else self.pre_image(t)
+                out = node.outputs[0]
+                node.outputs[0] = self.pre_image(out)
+                new_nodes.append(node)
+                if id(out) in exits:
+                    perm = self.perm_tensor(self.r.perm)
+                    new_nodes.append(Node("TRANSPOSE", [node.outputs[0], perm], [out]))
+                continue
+            new_nodes.append(node)
+            if id(node) in self.r.entering and id(node.outputs[0]) not in exits:
+                continue
+        for n in readers:
+            src = n.inputs[0]
+            n.inputs[0] = self.pre_image(src)
+            n.inputs[1] = self.perm_tensor(tuple(self.r.perm[i] for i in _perm(n)))
+        # entering transposes still read by exits keep serving them; others die as dead code
+        self.r.sg.nodes = new_nodes
+
+
+def sink_regions(sg: Subgraph, protected: set[int], kinds, rewrite_node) -> bool:
+    """Rewrite one profitable region of ``sg``; True when something changed.
+
+    ``kinds(node, rank)`` gives the indices of a layout-free node's layout-carrying inputs
+    (None for other nodes); ``rewrite_node(node, perm)`` remaps its axis attributes/inputs.
+    """
+    protected = protected | {id(t) for t in sg.outputs}
+    for node in list(sg.nodes):
+        perm = _perm(node)
+        if perm is None or id(node.outputs[0]) in protected:
+            continue
+        region = _Region(sg, perm, protected, kinds)
+        if region.grow(node) and region.worth_it():
+            names = {t.name for t in sg.tensors}
+            _Rewrite(region, names, rewrite_node).run()
+            return True
+    return False
