@@ -17,9 +17,7 @@ import numpy as np
 
 from ..dtypes import int32
 from ..ir.graph import Node, Subgraph, Tensor
-
-ELEMENTWISE_INPUTS = "all"
-
+from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _per_channel
 
 def _perm(node: Node | None) -> tuple[int, ...] | None:
     if node is None or node.op != "TRANSPOSE" or node.inputs[1] is None:
@@ -35,11 +33,27 @@ def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
     return tuple(inv)
 
 
+def layout_inputs(node: Node, rank: int) -> list[int] | None:
+    """Indices of the inputs of a layout-free ``node`` that carry the layout, else None."""
+    if len(node.outputs) != 1 or node.outputs[0].rank != rank or _per_channel(node):
+        return None
+    if node.op in ELEMENTWISE or node.op == "CONCATENATION":
+        return [i for i, t in enumerate(node.inputs) if t is not None]
+    arg = node.inputs[1] if len(node.inputs) > 1 else None
+    if arg is None or arg.data is None:
+        return None
+    if node.op in REDUCTIONS and node.attrs.get("keep_dims", False):
+        return [0]
+    if node.op in PADS and arg.shape == (rank, 2):
+        return [0]
+    return None
+
+
 class _Region:
     """The layout-free region grown from one transpose, and what rewriting it would cost."""
 
-    def __init__(self, sg: Subgraph, perm: tuple[int, ...], protected: set[int], kinds) -> None:
-        self.sg, self.perm, self.protected, self.kinds = sg, perm, protected, kinds
+    def __init__(self, sg: Subgraph, perm: tuple[int, ...], protected: set[int]) -> None:
+        self.sg, self.perm, self.protected = sg, perm, protected
         self.producer = sg.producers()
         self.consumers = sg.consumers()
         self.nodes: dict[int, Node] = {}
@@ -48,7 +62,7 @@ class _Region:
 
     def logical_inputs(self, node: Node) -> list[int]:
         """Indices of ``node``'s inputs in the region's layout (None: not layout-free)."""
-        return self.kinds(node, len(self.perm))
+        return layout_inputs(node, len(self.perm))
 
     def grow(self, seed: Node) -> bool:
         """Collect the region; False when a value enters it in another layout."""
@@ -119,10 +133,9 @@ class _Region:
 class _Rewrite:
     """Rewrite a grown region in the pre-transpose layout."""
 
-    def __init__(self, region: _Region, names: set[str], rewrite_node) -> None:
+    def __init__(self, region: _Region, names: set[str]) -> None:
         self.r = region
         self.names = names
-        self.rewrite_node = rewrite_node
         self.physical: dict[int, Tensor] = {}
 
     def new_tensor(self, like: Tensor, shape, sig, data=None) -> Tensor:
@@ -168,13 +181,30 @@ class _Rewrite:
         data = np.ascontiguousarray(np.transpose(full, _inverse(self.r.perm)))
         return self.new_tensor(t, data.shape, data.shape, data)
 
+    def remap_attributes(self, node: Node) -> None:
+        """Axis attributes and axis/padding inputs in the pre-transpose layout."""
+        perm, rank = self.r.perm, len(self.r.perm)
+        if node.op == "CONCATENATION":
+            node.attrs["axis"] = perm[node.attrs.get("axis", 0) % rank]
+        elif node.op in REDUCTIONS:
+            axes = node.inputs[1]
+            new = np.array([perm[int(a) % rank] for a in np.asarray(axes.data).reshape(-1)])
+            data = new.astype(axes.data.dtype).reshape(axes.shape)
+            node.inputs[1] = self.new_tensor(axes, data.shape, data.shape, data)
+        elif node.op in PADS:
+            pads = node.inputs[1]
+            data = np.zeros_like(pads.data)
+            for i, p in enumerate(perm):
+                data[p] = pads.data[i]
+            node.inputs[1] = self.new_tensor(pads, data.shape, data.shape, data)
+
     def run(self) -> None:
         exits = {id(t) for t in self.r.exits()}
         readers = self.r.readers_transposes()
         new_nodes: list[Node] = []
         for node in self.r.sg.nodes:
             if id(node) in self.r.nodes:
-                self.rewrite_node(node, self.r.perm)
+                self.remap_attributes(node)
                 for i in self.r.logical_inputs(node):
                     t = node.inputs[i]
                     if t is None:
@@ -188,8 +218,6 @@ class _Rewrite:
                     new_nodes.append(Node("TRANSPOSE", [node.outputs[0], perm], [out]))
                 continue
             new_nodes.append(node)
-            if id(node) in self.r.entering and id(node.outputs[0]) not in exits:
-                continue
         for n in readers:
             src = n.inputs[0]
             n.inputs[0] = self.pre_image(src)
@@ -198,20 +226,16 @@ class _Rewrite:
         self.r.sg.nodes = new_nodes
 
 
-def sink_regions(sg: Subgraph, protected: set[int], kinds, rewrite_node) -> bool:
-    """Rewrite one profitable region of ``sg``; True when something changed.
-
-    ``kinds(node, rank)`` gives the indices of a layout-free node's layout-carrying inputs
-    (None for other nodes); ``rewrite_node(node, perm)`` remaps its axis attributes/inputs.
-    """
+def sink_regions(sg: Subgraph, protected: set[int]) -> bool:
+    """Rewrite one profitable region of ``sg`` (in place); True when something changed."""
     protected = protected | {id(t) for t in sg.outputs}
     for node in list(sg.nodes):
         perm = _perm(node)
         if perm is None or id(node.outputs[0]) in protected:
             continue
-        region = _Region(sg, perm, protected, kinds)
+        region = _Region(sg, perm, protected)
         if region.grow(node) and region.worth_it():
             names = {t.name for t in sg.tensors}
-            _Rewrite(region, names, rewrite_node).run()
+            _Rewrite(region, names).run()
             return True
     return False

@@ -298,9 +298,13 @@ def _keeps_order(x: Tensor, perm: tuple[int, ...]) -> bool:
 
 def optimize_transposes_subgraph(sg: Subgraph, keep: tuple = (), max_sweeps: int = 50) -> Subgraph:
     """Run the rewrite sweeps on one subgraph until nothing changes (in place)."""
+    from .transpose_regions import sink_regions
+
     protected = {id(t) for t in keep}
     for _ in range(max_sweeps):
         changed = _Rewriter(sg, protected).run()
+        if not changed:  # the local rules are done: try moving whole regions
+            changed = sink_regions(sg, protected)
         eliminate_dead_code_subgraph(sg, keep)
         if not changed:
             break
