@@ -18,24 +18,23 @@ import numpy as np
 
 from ..ir import Node, QuantParams, Tensor
 from ..ops.registry import find_op
-
-# Probe nodes: a float32 node first, then the integer kinds integer-only delegates take.
-PROBE_DTYPES = ("float32", "int8", "int32")
+from .op_dtypes import input_dtypes
 
 HEADER = """\
 # Op support
 
-Generated from siglite's op registry and the kernel tables of the built-in delegates by
+Generated from siglite's op registry and the built-in delegates by
 `python -m siglite.commands.ops_table docs/reference/ops.md`; do not edit by hand.
 
 Each row is an op siglite knows: TFLite builtins by their schema name, TF Select ops by their
-TensorFlow name (stored as `Flex<Name>` custom ops), and custom ops. A delegate column says which
-input dtypes its kernel covers: `all` when the kernel takes any dtype, otherwise the list of
-dtypes. A delegate that refuses float32 nodes of an op (an integer-only accelerator) shows the
-probe dtypes it accepts instead (int8 means quantized int8). An empty cell means the delegate
-does not take the op and the node runs on the next delegate in priority order (numpy last).
-A delegate still checks each real node (dtypes, shapes, memory) when a model is loaded;
-`siglite inspect MODEL --delegates NAME` shows the actual placement.
+TensorFlow name (stored as `Flex<Name>` custom ops), and custom ops. Each delegate is asked
+whether it takes a node of the op for every dtype the op's first input really has (numbers
+for arithmetic; bools and strings too for ops that move or compare values; strings for the
+string ops). A cell lists the dtypes the delegate takes, `all` when it takes every one; int8
+and uint8 mean quantized tensors (integer kernels with TFLite's fixed-point arithmetic). An
+empty cell means the delegate does not take the op and the node runs on the next delegate in
+priority order (numpy last). A delegate still checks each real node (dtypes, shapes, memory)
+when a model is loaded; `siglite inspect MODEL --delegates NAME` shows the actual placement.
 """
 
 
@@ -55,38 +54,47 @@ def _delegate(factory: Any) -> Any:
 
 
 def _probe(op: str, dtype: str) -> Node:
-    quant = QuantParams(scales=[0.05], zero_points=[0]) if dtype == "int8" else None
-    x = Tensor("x", dtype, (1, 8), quantization=quant)
-    out_dtype = dtype
-    schema = find_op(op)
-    try:  # the op's own shape rule gives the output dtype (AsString: a string output)
-        out_dtype = schema.infer([x], {})[0][0].name if schema and schema.infer else dtype
-    except Exception:
-        pass
+    """A node of ``op`` whose first input has ``dtype`` (int8/uint8: quantized); the output
+    dtype comes from the op's shape rule. ``"none"``: a node without inputs."""
+    if dtype == "none":
+        return Node(op, [], [Tensor("y", "resource", ())])
+    quant = QuantParams(scales=[0.05], zero_points=[0]) if dtype in ("int8", "uint8") else None
+    inputs = [Tensor(f"x{i}", dtype, (1, 8), quantization=quant) for i in range(3)]
+    out_dtype = _output_dtype(op, inputs, dtype)
     y = Tensor("y", out_dtype, (1, 8), quantization=quant if out_dtype == dtype else None)
-    return Node(op, [x], [y])
+    return Node(op, inputs[:1], [y])
+
+
+def _output_dtype(op: str, inputs: list[Tensor], dtype: str) -> str:
+    schema = find_op(op)
+    if schema is None or schema.infer is None:
+        return dtype
+    for arity in (1, 2, 3):  # the shape rule needs as many inputs as the op has
+        try:
+            return schema.infer(inputs[:arity], {})[0][0].name
+        except Exception:
+            continue
+    return dtype
+
+
+def _claims(delegate: Any, op: str, dtype: str) -> bool:
+    try:
+        return delegate.supports(_probe(op, dtype)) is True
+    except Exception:
+        return False
 
 
 def _cell(delegate: Any, op: str) -> str:
-    """Kernel coverage (``all`` or dtypes), when the delegate claims a probe node of the op."""
+    """The input dtypes of ``op`` the delegate takes: ``all`` when it takes every one."""
     if delegate is None:
         return "?"
-    accepted = []
-    for dtype in PROBE_DTYPES:
-        try:
-            ok = delegate.supports(_probe(op, dtype)) is True
-        except Exception:
-            ok = False
-        if ok:
-            accepted.append(dtype)
+    takes = input_dtypes(op)
+    if not takes:  # no inputs: ask about the op alone
+        return "all" if _claims(delegate, op, "none") else ""
+    accepted = [dt for dt in takes if _claims(delegate, op, dt)]
     if not accepted:
         return ""
-    kernel_dtypes = delegate.kernels.dtypes_of(op) if delegate.kernels.ops() else set()
-    if accepted[0] == PROBE_DTYPES[0]:
-        if not kernel_dtypes or None in kernel_dtypes:
-            return "all"
-        return ", ".join(sorted(str(d) for d in kernel_dtypes))
-    return ", ".join(accepted)
+    return "all" if len(accepted) == len(takes) and len(takes) > 1 else ", ".join(accepted)
 
 
 def support_matrix() -> tuple[list[str], list[list[str]]]:

@@ -19,6 +19,7 @@ from ..dtypes import int32
 from ..ir.graph import Node, Subgraph, Tensor
 from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _per_channel
 
+
 def _perm(node: Node | None) -> tuple[int, ...] | None:
     if node is None or node.op != "TRANSPOSE" or node.inputs[1] is None:
         return None
@@ -59,52 +60,90 @@ class _Region:
         self.nodes: dict[int, Node] = {}
         self.logical: dict[int, Tensor] = {}  # tensors whose pre-image layout is used
         self.entering: dict[int, Node] = {}  # transposes whose outputs enter the region
+        self.reshaped: dict[int, Tensor] = {}  # other inputs, whose re-layout is a RESHAPE
 
     def logical_inputs(self, node: Node) -> list[int]:
         """Indices of ``node``'s inputs in the region's layout (None: not layout-free)."""
         return layout_inputs(node, len(self.perm))
 
     def grow(self, seed: Node) -> bool:
-        """Collect the region; False when a value enters it in another layout."""
-        work = [seed.outputs[0]]
-        self.entering[id(seed)] = seed
-        self.logical[id(seed.outputs[0])] = seed.outputs[0]
-        while work:
-            t = work.pop()
-            for c in {id(n): n for n in self.consumers.get(id(t), [])}.values():
-                if id(c) in self.nodes or c.op == "TRANSPOSE":
-                    continue
-                idx = self.logical_inputs(c)
-                if idx is None:
-                    continue  # read outside the region: an exit
-                self.nodes[id(c)] = c
-                for i in idx:
-                    if not self.admit(c.inputs[i], work):
-                        return False
-                out = c.outputs[0]
-                if id(out) not in self.logical:
-                    self.logical[id(out)] = out
-                    work.append(out)
+        """Collect the region; False when a value enters it in another layout.
+
+        It grows both ways: forward to every reader of a region tensor, backward to the
+        layout-free producers of region inputs.
+        """
+        self.work: list[Tensor] = []
+        self.todo: list[Node] = []
+        self.enter(seed)
+        while self.work or self.todo:
+            if self.todo:
+                if not self.add_node(self.todo.pop()):
+                    return False
+                continue
+            t = self.work.pop()
+            for c in self.consumers.get(id(t), []):
+                if id(c) not in self.nodes and c.op != "TRANSPOSE":
+                    if self.logical_inputs(c) is not None:  # else: read outside, an exit
+                        self.nodes[id(c)] = c
+                        self.todo.append(c)
         return True
 
-    def admit(self, t: Tensor | None, work: list[Tensor]) -> bool:
-        """An input of a region node: already logical, a constant, or a same-perm transpose."""
+    def enter(self, node: Node) -> None:
+        self.entering[id(node)] = node
+        self.mark(node.outputs[0])
+
+    def mark(self, t: Tensor) -> None:
+        if id(t) not in self.logical:
+            self.logical[id(t)] = t
+            self.work.append(t)
+
+    def add_node(self, node: Node) -> bool:
+        self.nodes[id(node)] = node
+        for i in self.logical_inputs(node):
+            if not self.admit(node.inputs[i]):
+                return False
+        self.mark(node.outputs[0])
+        return True
+
+    def admit(self, t: Tensor | None) -> bool:
+        """An input of a region node: a region tensor, a constant, a same-perm transpose or
+        the output of another layout-free node (which joins the region)."""
         if t is None or id(t) in self.logical:
             return True
         if t.data is not None:
             return t.rank <= len(self.perm)
         node = self.producer.get(id(t))
-        if _perm(node) != self.perm or t.rank != len(self.perm):
-            return False  # a producer inside the region is reached later through `logical`
-        self.entering[id(node)] = node
-        self.logical[id(t)] = t
-        work.append(t)
+        if t.rank != len(self.perm):
+            return False
+        if node is None or (_perm(node) != self.perm and self.logical_inputs(node) is None):
+            return self.reshapable(t)
+        if _perm(node) == self.perm:
+            self.enter(node)
+            return True
+        if id(node) in self.nodes:  # joined already; its output is marked when it is added
+            return True
+        if self.logical_inputs(node) is None:
+            return False
+        self.nodes[id(node)] = node
+        self.todo.append(node)
+        return True
+
+    def reshapable(self, t: Tensor) -> bool:
+        """``t`` in the other layout is a RESHAPE (only size-1 dims move, one unknown dim)."""
+        sig = t.signature_shape
+        moved = [d for d in _inverse(self.perm) if sig[d] != 1]
+        if moved != sorted(moved) or sum(d < 0 for d in sig) > 1:
+            return False
+        self.reshaped[id(t)] = t
+        self.logical[id(t)] = t  # (its other readers are unaffected: not pushed to work)
         return True
 
     def exits(self) -> list[Tensor]:
         """Logical tensors also read outside the region (or signature tensors)."""
         out = []
         for t in self.logical.values():
+            if id(t) in self.reshaped:
+                continue
             readers = self.consumers.get(id(t), [])
             outside = [n for n in readers if id(n) not in self.nodes and n.op != "TRANSPOSE"]
             if outside or id(t) in self.protected:
@@ -114,7 +153,7 @@ class _Region:
     def readers_transposes(self) -> list[Node]:
         found = {}
         for t in self.logical.values():
-            for n in self.consumers.get(id(t), []):
+            for n in self.consumers.get(id(t), []) if id(t) not in self.reshaped else ():
                 if n.op == "TRANSPOSE" and n.inputs[0] is t and _perm(n) is not None:
                     found[id(n)] = n
         return list(found.values())
@@ -137,6 +176,7 @@ class _Rewrite:
         self.r = region
         self.names = names
         self.physical: dict[int, Tensor] = {}
+        self.reshapes: dict[int, Node] = {}  # by id of the tensor reshaped
 
     def new_tensor(self, like: Tensor, shape, sig, data=None) -> Tensor:
         name, i = f"{like.name}_nhwc", 1
@@ -166,11 +206,24 @@ class _Rewrite:
         node = self.r.entering.get(id(self.r.producer.get(id(t))))
         if node is not None:
             phys = node.inputs[0]
+        elif id(t) in self.r.reshaped:
+            phys = self.reshape(t)
         else:
             inv = _inverse(self.r.perm)
             sig = t.signature_shape
             phys = self.new_tensor(t, [t.shape[j] for j in inv], [sig[j] for j in inv])
         self.physical[id(t)] = phys
+        return phys
+
+    def reshape(self, t: Tensor) -> Tensor:
+        """A RESHAPE of ``t`` into the pre-transpose layout, placed right after its producer."""
+        inv = _inverse(self.r.perm)
+        sig = t.signature_shape
+        phys = self.new_tensor(t, [t.shape[j] for j in inv], [sig[j] for j in inv])
+        target = np.array([sig[j] for j in inv], np.int32)
+        shape = Tensor(self.unique("shape"), int32, target.shape, None, target)
+        self.r.sg.add_tensor(shape)
+        self.reshapes[id(t)] = Node("RESHAPE", [t, shape], [phys], {"new_shape": tuple(target)})
         return phys
 
     def const(self, t: Tensor) -> Tensor:
@@ -201,7 +254,11 @@ class _Rewrite:
     def run(self) -> None:
         exits = {id(t) for t in self.r.exits()}
         readers = self.r.readers_transposes()
-        new_nodes: list[Node] = []
+        for t in self.r.reshaped.values():
+            self.pre_image(t)
+        new_nodes: list[Node] = [
+            n for t in self.r.sg.inputs if id(t) in self.reshapes for n in [self.reshapes[id(t)]]
+        ]
         for node in self.r.sg.nodes:
             if id(node) in self.r.nodes:
                 self.remap_attributes(node)
@@ -218,6 +275,7 @@ class _Rewrite:
                     new_nodes.append(Node("TRANSPOSE", [node.outputs[0], perm], [out]))
                 continue
             new_nodes.append(node)
+            new_nodes.extend(self.reshapes[id(t)] for t in node.outputs if id(t) in self.reshapes)
         for n in readers:
             src = n.inputs[0]
             n.inputs[0] = self.pre_image(src)
@@ -226,9 +284,28 @@ class _Rewrite:
         self.r.sg.nodes = new_nodes
 
 
+def merge_duplicates(sg: Subgraph, protected: set[int]) -> bool:
+    """Let equal transposes of one tensor (one per reader, as frontends emit them) share one."""
+    first: dict[tuple, Tensor] = {}
+    alias: dict[int, Tensor] = {}
+    for node in sg.nodes:
+        node.inputs = [alias.get(id(t), t) if t is not None else None for t in node.inputs]
+        perm = _perm(node)
+        if perm is None:
+            continue
+        key = (id(node.inputs[0]), perm)
+        if key in first and id(node.outputs[0]) not in protected:
+            alias[id(node.outputs[0])] = first[key]
+        else:
+            first.setdefault(key, node.outputs[0])
+    return bool(alias)
+
+
 def sink_regions(sg: Subgraph, protected: set[int]) -> bool:
     """Rewrite one profitable region of ``sg`` (in place); True when something changed."""
     protected = protected | {id(t) for t in sg.outputs}
+    if merge_duplicates(sg, protected):
+        return True
     for node in list(sg.nodes):
         perm = _perm(node)
         if perm is None or id(node.outputs[0]) in protected:

@@ -61,6 +61,24 @@ class SubgraphRuntime:
         self.current = state
         return state
 
+    def feed(self, feeds: dict[int, Any]) -> ExecState:
+        """Store input values by tensor index, re-planning only when an input shape changed."""
+        positions, shapes = self.positions, self.input_shapes
+        for t, value in feeds.items():
+            pos = positions.get(t)
+            if pos is None:
+                continue
+            shape = value.shape if type(value) is np.ndarray else np.shape(value)
+            if shapes[pos] != shape:
+                self.resize_input(pos, shape)
+        state = self.current if self.current is not None else self.allocate()
+        tensors = self.program.tensors
+        for t, value in feeds.items():
+            if type(value) is not np.ndarray and not is_device_array(value):
+                value = np.asarray(value)
+            state.store(t, value, tensors[t])
+        return state
+
     @property
     def plan(self) -> MemoryPlan | None:
         return self.current.plan if self.current is not None else None
@@ -187,38 +205,35 @@ class Engine:
             if index in self._active:  # recursion: the active state must not be reused
                 rt = SubgraphRuntime(self, self.runtime(index, caller).program)
             else:
-                rt = self.runtime(index, caller)
-            positions = rt.positions
-            for t, value in feeds.items():
-                if t in positions:
-                    rt.resize_input(positions[t], np.shape(value))
-            state = rt.allocate()
-            for t, value in feeds.items():
-                value = value if is_device_array(value) else np.asarray(value)
-                state.store(t, value, rt.program.tensors[t])
+                rt = self._runtimes.get(index) or self.runtime(index, caller)
+            rt.feed(feeds)
             self.execute(rt, caller)
             return [self.fetch(rt, t) for t in fetch]
 
     def execute(self, rt: SubgraphRuntime, caller: str | None = None) -> None:
         """Run the current state of ``rt`` (it must be allocated)."""
-        index = rt.program.subgraph_index
+        program = rt.program
+        index = program.subgraph_index
         label = self.label(index) + (f" (called from {caller})" if caller else "")
         state = rt.current
         assert state is not None
-        for pos, t in enumerate(rt.program.inputs):
-            if state.values[t] is None:
-                name = rt.program.tensors[t].name
+        values = state.values
+        for pos, t in enumerate(program.inputs):
+            if values[t] is None:
+                name = program.tensors[t].name
                 raise InputError(f"{label}: input {pos} (%{name}) was never set")
         outermost = index not in self._active
         self._active.add(index)
         try:
-            run_steps(rt.program, state, label)
+            run_steps(program, state, label)
         finally:
             if outermost:
                 self._active.discard(index)
 
     def fetch(self, rt: SubgraphRuntime, t: int) -> np.ndarray:
         value = rt.current.values[t] if rt.current is not None else None
+        if type(value) is np.ndarray:
+            return value.copy()
         if value is None:
             name = rt.program.tensors[t].name
             raise ExecutionError(f"{self.label(rt.program.subgraph_index)}: %{name} has no value")

@@ -64,9 +64,42 @@ def check_names(key: str, specs: Mapping[str, InputSpec], given: Iterable[str]) 
         )
 
 
+class InputChecker:
+    """:func:`coerce` for one input, with a fast path for arrays of an already accepted shape.
+
+    Whether an array of the right dtype is accepted depends only on its shape, so the shapes
+    that passed are remembered (a bounded set) and such arrays skip the full check.
+    """
+
+    MAX_SHAPES = 32
+
+    __slots__ = ("spec", "where", "_dtype", "_shapes")
+
+    def __init__(self, spec: InputSpec, where: str) -> None:
+        self.spec = spec
+        self.where = where
+        self._dtype = None if spec.dtype.name == "string" else spec.dtype.numpy
+        self._shapes: set[tuple[int, ...]] = set()
+
+    def __call__(self, value: Any) -> Any:
+        if (
+            type(value) is np.ndarray
+            and value.dtype == self._dtype
+            and value.shape in self._shapes
+            and value.flags.c_contiguous
+        ):
+            return value
+        arr = coerce(value, self.spec, self.where)
+        if type(arr) is np.ndarray and self._dtype is not None:
+            if len(self._shapes) >= self.MAX_SHAPES:
+                self._shapes.clear()
+            self._shapes.add(arr.shape)
+        return arr
+
+
 def coerce(value: Any, spec: InputSpec, where: str) -> np.ndarray:
     """``value`` as an array of the input's dtype and an allowed shape, or an InputError."""
-    if is_device_array(value):  # checked, and left on its device
+    if type(value) is not np.ndarray and is_device_array(value):  # checked, and left on its device
         if value.dtype != spec.dtype.numpy:
             raise InputError(f"{where}: expected {spec}, got a {value.dtype} device array")
         check_shape(value, spec, where)

@@ -95,6 +95,9 @@ class Placement:
             lines.append(f"  partition {k}: {name} [{listed}]")
         for c in self.copies:
             lines.append(f"  copy %{c.tensor} {c.direction} ({c.delegate})")
+        for i, op, d in self.nodes:
+            if d is None:
+                lines.append(f"  cannot run: {op} #{i} ({self.why(i) or 'no delegate'})")
         if len(self.delegates) > 1:
             lines.append(self.report)
         return "\n".join(lines)

@@ -10,6 +10,7 @@ shape from the op schemas and places the statically shaped ones in one arena (se
 
 from __future__ import annotations
 
+import inspect
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -54,6 +55,20 @@ class Step:
     outputs: tuple[int, ...]
     delegate: str
     inner: list[Step] | None = None  # a fused partition's own steps
+    takes_out: bool = False  # the kernel accepts ``out=``: a preallocated result it may fill
+
+
+def accepts_out(fn: Callable[..., Any]) -> bool:
+    """Whether a kernel opts in to writing its (single) result into ``out=``.
+
+    A kernel opts in with a keyword-only ``out=None`` parameter. It may fill ``out`` and return
+    it, or ignore it and return a new array; the runtime copies in the second case.
+    """
+    try:
+        param = inspect.signature(fn).parameters.get("out")
+    except (TypeError, ValueError):  # builtins and some callables have no signature
+        return False
+    return param is not None and param.kind is param.KEYWORD_ONLY
 
 
 @dataclass
@@ -97,6 +112,7 @@ def build_program(
                 tuple(-1 if t is None else slot[id(t)] for t in node.inputs),
                 tuple(slot[id(t)] for t in node.outputs),
                 b.delegate.name,
+                takes_out=len(node.outputs) == 1 and accepts_out(kernel.fn),
             )
         )
     ts = subgraph.tensors

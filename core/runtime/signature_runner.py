@@ -8,7 +8,7 @@ import numpy as np
 
 from ..ir import Signature
 from .details import tensor_details
-from .inputs import InputSpec, check_names, coerce
+from .inputs import InputChecker, InputSpec, check_names
 
 if TYPE_CHECKING:
     from .engine import Engine
@@ -35,16 +35,23 @@ class SignatureRunner:
         self._in = {n: slot[id(sig.inputs[n])] for n in sorted(sig.inputs)}
         self._out = {n: slot[id(sig.outputs[n])] for n in sorted(sig.outputs)}
         self._specs = {n: InputSpec.of(n, sig.inputs[n]) for n in self._in}
+        self._names = frozenset(self._in)
+        self._checkers = {
+            n: (slot, InputChecker(self._specs[n], f"signature {key!r}, input {n!r}"))
+            for n, slot in self._in.items()
+        }
+        self._fetch = list(self._out.values())
 
     def __call__(self, **inputs: Any) -> dict[str, np.ndarray]:
         """Run the signature on keyword inputs and return its outputs by name."""
-        key = self.signature_key
-        check_names(key, self._specs, inputs)
-        feeds = {
-            self._in[name]: coerce(value, self._specs[name], f"signature {key!r}, input {name!r}")
-            for name, value in inputs.items()
-        }
-        values = self._engine.run(self.subgraph_index, feeds, list(self._out.values()))
+        if inputs.keys() != self._names:
+            check_names(self.signature_key, self._specs, inputs)
+        checkers = self._checkers
+        feeds = {}
+        for name, value in inputs.items():
+            slot, check = checkers[name]
+            feeds[slot] = check(value)
+        values = self._engine.run(self.subgraph_index, feeds, self._fetch)
         return dict(zip(self._out, values, strict=True))
 
     def get_input_details(self) -> dict[str, dict[str, Any]]:

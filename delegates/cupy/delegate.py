@@ -23,6 +23,7 @@ import numpy as np
 from siglite.delegate import Delegate, Kernel
 from siglite.errors import DelegateError
 
+from ..numpy.kernels.quantized.coverage import integer_refusal
 from ..numpy.table import KERNELS
 
 # Ops whose kernels work on host objects (strings, resources, subgraphs): never on the device.
@@ -85,7 +86,7 @@ class CupyDelegate(Delegate):
                 return f"{t.dtype.name} tensor %{t.name} stays on the host"
             if t.is_variable:
                 return f"variable tensor %{t.name} stays on the host"
-        return super().supports(node, subgraph)
+        return integer_refusal(node, super().kernel_for(node)) or super().supports(node, subgraph)
 
     def kernel_for(self, node: Any) -> Kernel | None:
         """The shared kernel, its results kept as device arrays."""

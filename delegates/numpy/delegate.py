@@ -21,3 +21,9 @@ class NumpyDelegate(Delegate):
         from . import kernels  # noqa: F401  (registers every kernel module)
 
         super().__init__(KERNELS, **options)
+
+    def supports(self, node: Any, subgraph: Any = None) -> bool | str:
+        """A kernel exists, and it knows the node's quantization when the node has one."""
+        from .kernels.quantized.coverage import integer_refusal
+
+        return integer_refusal(node, self.kernel_for(node)) or super().supports(node, subgraph)

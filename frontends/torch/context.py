@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
 from siglite.ir import Node, Subgraph, Tensor

@@ -1,18 +1,22 @@
 """Float convolutions with TFLite semantics: CONV_2D, DEPTHWISE_CONV_2D, TRANSPOSE_CONV.
 
 Activations are NHWC; CONV_2D and TRANSPOSE_CONV filters are OHWI, depthwise filters 1HWO.
-The loops below run over kernel taps (at most KH*KW iterations), never over pixels.
+Convolutions are GEMMs over im2col rows built from one strided window view; depthwise is one
+``einsum`` over that view. Kernels that take ``out=`` write their result into it when it has the
+result's shape and dtype (the runtime passes the output's arena view).
 """
 
 from __future__ import annotations
 
 from typing import Any
 
+import numpy as np
+
 from siglite.errors import InvalidModelError, UnsupportedOpError
 from siglite.ops.schemas.nn import conv_out_size
 
 from ..table import KERNELS
-from .activations import apply_activation
+from .activations import _CLAMPS, apply_activation
 from .xp import array_module
 
 
@@ -32,7 +36,14 @@ def pad_nhwc(x: Any, pads_h: tuple[int, int], pads_w: tuple[int, int], value: fl
     if pads_h == (0, 0) and pads_w == (0, 0):
         return x
     xp = array_module(x)
-    return xp.pad(x, ((0, 0), pads_h, pads_w, (0, 0)), constant_values=value)
+    if xp is not np:
+        return xp.pad(x, ((0, 0), pads_h, pads_w, (0, 0)), constant_values=value)
+    # np.pad's generic machinery costs more than the copy itself on small images.
+    n, h, w, c = x.shape
+    (top, bottom), (left, right) = pads_h, pads_w
+    out = np.full((n, h + top + bottom, w + left + right, c), value, dtype=x.dtype)
+    out[:, top : top + h, left : left + w, :] = x
+    return out
 
 
 def tap(x: Any, i: int, j: int, out_hw: tuple[int, int], strides, dilations):
@@ -42,11 +53,36 @@ def tap(x: Any, i: int, j: int, out_hw: tuple[int, int], strides, dilations):
     return x[:, y0 : y0 + (oh - 1) * sh + 1 : sh, x0 : x0 + (ow - 1) * sw + 1 : sw, :]
 
 
+def windows(xpad: Any, kernel: tuple[int, int], out_hw, strides, dilations) -> Any:
+    """A read-only view ``(N, OH, OW, KH, KW, C)`` of every output pixel's input window."""
+    (kh, kw), (oh, ow), (sh, sw), (dh, dw) = kernel, out_hw, strides, dilations
+    sn, sy, sx, sc = xpad.strides
+    shape = (xpad.shape[0], oh, ow, kh, kw, xpad.shape[3])
+    strides_ = (sn, sy * sh, sx * sw, sy * dh, sx * dw, sc)
+    xp = array_module(xpad)
+    if xp is np:
+        return np.lib.stride_tricks.as_strided(xpad, shape, strides_, writeable=False)
+    return xp.lib.stride_tricks.as_strided(xpad, shape, strides_)
+
+
 def _geometry(x, kh, kw, padding, stride_h, stride_w, dil_h, dil_w):
     _, h, w, _ = x.shape
     oh, ph0, ph1 = axis_padding(h, kh, stride_h, dil_h, padding)
     ow, pw0, pw1 = axis_padding(w, kw, stride_w, dil_w, padding)
     return pad_nhwc(x, (ph0, ph1), (pw0, pw1)), (oh, ow)
+
+
+def _im2col(x, kh, kw, padding, strides, dils) -> tuple[Any, tuple[int, int]]:
+    """``(N*OH*OW, KH*KW*C)`` rows of input windows (tap-major, channel-minor), and (OH, OW).
+
+    A 1x1 kernel at stride 1 needs no copy: the input itself is the matrix.
+    """
+    xpad, out_hw = _geometry(x, kh, kw, padding, *strides, *dils)
+    n, c = x.shape[0], x.shape[3]
+    rows = n * out_hw[0] * out_hw[1]
+    if kh == kw == 1 and strides == (1, 1):
+        return xpad.reshape(rows, c), out_hw
+    return windows(xpad, (kh, kw), out_hw, strides, dils).reshape(rows, kh * kw * c), out_hw
 
 
 # Largest im2col buffer (elements) built at once; larger batches are convolved in slices.
@@ -65,6 +101,29 @@ def require_float(op: str, *arrays: Any) -> None:
     for a in arrays:
         if a is not None and a.dtype.kind != "f":
             raise UnsupportedOpError(f"{op}: the float kernel got a {a.dtype} operand")
+
+
+def usable_out(out: Any, shape: tuple[int, ...], *operands: Any) -> Any:
+    """``out`` when a kernel may write its result there: a numpy array of the result's shape
+    and of its operands' common dtype (anything else and the kernel allocates its result)."""
+    if out is None or type(out) is not np.ndarray or out.shape != shape:
+        return None
+    for a in operands:
+        if type(a) is not np.ndarray or a.dtype != out.dtype:
+            return None
+    return out
+
+
+def activate_inplace(x: Any, name: str | None) -> Any:
+    """:func:`apply_activation` on an array this kernel owns, overwriting it (same values: a
+    clamp with a lower bound only is the maximum that ``clip`` computes)."""
+    clamp = _CLAMPS.get(name) if name is not None else None
+    if clamp is None:
+        return apply_activation(x, name)
+    lo, hi = clamp
+    if hi is None:
+        return array_module(x).maximum(x, lo, out=x)
+    return x.clip(lo, hi, out=x)
 
 
 def _add_bias(out: Any, bias: Any) -> Any:
@@ -86,6 +145,7 @@ def conv_2d(
     dilation_w_factor=1,
     dilation_h_factor=1,
     fused_activation="NONE",
+    out=None,
 ):
     """NHWC x OHWI -> NHWO. Grouped convolution when the filter holds fewer input channels."""
     xp = array_module(x)
@@ -102,24 +162,25 @@ def conv_2d(
     if step < x.shape[0]:
         parts = [conv_2d(x[i : i + step], filt, bias, **attrs) for i in range(0, len(x), step)]
         return xp.concatenate(parts)
-    xpad, out_hw = _geometry(
-        x, kh, kw, padding, stride_h, stride_w, dilation_h_factor, dilation_w_factor
-    )
     strides, dils = (stride_h, stride_w), (dilation_h_factor, dilation_w_factor)
-    taps = [tap(xpad, i, j, out_hw, strides, dils) for i in range(kh) for j in range(kw)]
-    # im2col: (N, OH, OW, KH*KW, C), then one GEMM per group against the OHWI filter
-    cols = xp.stack(taps, axis=3) if len(taps) > 1 else taps[0][:, :, :, None, :]
-    n = x.shape[0]
-    p = n * out_hw[0] * out_hw[1]
+    # im2col, then one GEMM (per group) against the OHWI filter
+    cols, out_hw = _im2col(x, kh, kw, padding, strides, dils)
+    n, p = x.shape[0], cols.shape[0]
     if groups == 1:
-        out = cols.reshape(p, kh * kw * c) @ filt.reshape(o, -1).T
+        dest = usable_out(out, (n, *out_hw, o), x, filt)
+        res = xp.matmul(cols, filt.reshape(o, -1).T, out=_rows(dest, p))
     else:
-        og = o // groups
+        dest, og = None, o // groups
         g_cols = cols.reshape(p, kh * kw, groups, ci).transpose(2, 0, 1, 3).reshape(groups, p, -1)
         g_filt = filt.reshape(groups, og, kh * kw * ci).transpose(0, 2, 1)
-        out = xp.matmul(g_cols, g_filt).transpose(1, 0, 2)
-    out = _add_bias(out.reshape(n, *out_hw, o), bias)
-    return apply_activation(out, fused_activation)
+        res = xp.matmul(g_cols, g_filt).transpose(1, 0, 2).reshape(p, o)
+    res = activate_inplace(_add_bias(res, bias), fused_activation)
+    return dest if dest is not None else res.reshape(n, *out_hw, o)
+
+
+def _rows(dest: Any, rows: int) -> Any:
+    """``dest`` as a ``(rows, channels)`` matrix (a view), or None."""
+    return None if dest is None else dest.reshape(rows, dest.shape[-1])
 
 
 @KERNELS.register("DEPTHWISE_CONV_2D", dtypes=("float32",))
@@ -135,10 +196,12 @@ def depthwise_conv_2d(
     dilation_w_factor=1,
     dilation_h_factor=1,
     fused_activation="NONE",
+    out=None,
 ):
     """NHWC x 1HWO -> NHWO, output channel ``c * M + m`` reading input channel ``c``.
 
-    The multiplier comes from the filter (O / C), as TFLite's kernel derives it.
+    The multiplier comes from the filter (O / C), as TFLite's kernel derives it. Each output
+    is the sum over the window's taps, computed by one ``einsum`` over a strided window view.
     """
     xp = array_module(x)
     require_float("DEPTHWISE_CONV_2D", filt, bias)
@@ -151,14 +214,14 @@ def depthwise_conv_2d(
         x, kh, kw, padding, stride_h, stride_w, dilation_h_factor, dilation_w_factor
     )
     strides, dils = (stride_h, stride_w), (dilation_h_factor, dilation_w_factor)
+    win = windows(xpad, (kh, kw), out_hw, strides, dils)
     n = x.shape[0]
-    w = filt.reshape(kh, kw, c, m)
-    out = xp.zeros((n, *out_hw, c, m), dtype=x.dtype)
-    for i in range(kh):
-        for j in range(kw):
-            out += tap(xpad, i, j, out_hw, strides, dils)[..., None] * w[i, j]
-    out = _add_bias(out.reshape(n, *out_hw, o), bias)
-    return apply_activation(out, fused_activation)
+    dest = usable_out(out, (n, *out_hw, o), x, filt)
+    target = None if dest is None else dest.reshape(n, *out_hw, c, m)
+    res = xp.einsum("nhwijc,ijcm->nhwcm", win, filt.reshape(kh, kw, c, m), out=target)
+    res = res.reshape(n, *out_hw, o)
+    res = activate_inplace(_add_bias(res, bias), fused_activation)
+    return dest if dest is not None else res
 
 
 @KERNELS.register("TRANSPOSE_CONV")
@@ -172,9 +235,14 @@ def transpose_conv(
     stride_w=1,
     stride_h=1,
     fused_activation="NONE",
+    out=None,
 ):
     """The gradient of CONV_2D with respect to its input: scatter every input pixel times the
-    OHWI filter into an output of ``output_shape``, then crop TFLite's padding."""
+    OHWI filter into an output of ``output_shape``, then crop TFLite's padding.
+
+    One GEMM gives every pixel's contribution to every tap; the taps are then added into their
+    strided places of the uncropped output.
+    """
     xp = array_module(x)
     require_float("TRANSPOSE_CONV", x, filt, bias)
     n, oh, ow, o = (int(v) for v in output_shape.reshape(-1))
@@ -191,9 +259,16 @@ def transpose_conv(
     full_w = max((w - 1) * stride_w + kw, pw + ow)
     full = xp.zeros((n, full_h, full_w, o), dtype=x.dtype)
     span_h, span_w = (h - 1) * stride_h + 1, (w - 1) * stride_w + 1
+    taps = filt.transpose(3, 1, 2, 0).reshape(c, kh * kw * o)
+    contrib = (x.reshape(-1, c) @ taps).reshape(n, h, w, kh, kw, o)
     for i in range(kh):
         for j in range(kw):
-            contrib = x @ filt[:, i, j, :].T
-            full[:, i : i + span_h : stride_h, j : j + span_w : stride_w, :] += contrib
-    out = xp.ascontiguousarray(full[:, ph : ph + oh, pw : pw + ow, :])
-    return apply_activation(_add_bias(out, bias), fused_activation)
+            full[:, i : i + span_h : stride_h, j : j + span_w : stride_w, :] += contrib[
+                :, :, :, i, j, :
+            ]
+    crop = full[:, ph : ph + oh, pw : pw + ow, :]
+    dest = usable_out(out, (n, oh, ow, o), x, filt)
+    if dest is not None:
+        dest[...] = crop
+    res = dest if dest is not None else xp.ascontiguousarray(crop)
+    return activate_inplace(_add_bias(res, bias), fused_activation)

@@ -7,7 +7,7 @@ from siglite.errors import ExecutionError, InvalidModelError, UnsupportedOpError
 
 from ..table import KERNELS
 from .activations import apply_activation
-from .conv import require_float
+from .conv import activate_inplace, require_float, usable_out
 from .xp import array_module
 
 # TFLite's L2_NORMALIZATION divides by max(norm, this) so that all-zero rows stay zero.
@@ -16,7 +16,14 @@ L2_EPSILON = 1e-6
 
 @KERNELS.register("FULLY_CONNECTED", dtypes=("float32",))
 def fully_connected(
-    x, weights, bias=None, *, fused_activation="NONE", keep_num_dims=False, weights_format="DEFAULT"
+    x,
+    weights,
+    bias=None,
+    *,
+    fused_activation="NONE",
+    keep_num_dims=False,
+    weights_format="DEFAULT",
+    out=None,
 ):
     """(..., I) x (O, I)^T + bias; the leading dims collapse unless ``keep_num_dims``."""
     if weights_format not in ("DEFAULT", 0):
@@ -27,16 +34,20 @@ def fully_connected(
     units, depth = weights.shape
     if x.size % depth:
         raise InvalidModelError(f"FULLY_CONNECTED: input {x.shape} does not hold rows of {depth}")
-    out = x.reshape(-1, depth) @ weights.T
+    rows = x.reshape(-1, depth)
+    shape = (*x.shape[:-1], units) if keep_num_dims else (rows.shape[0], units)
+    dest = usable_out(out, shape, x, weights)
+    res = array_module(x).matmul(
+        rows, weights.T, out=None if dest is None else dest.reshape(rows.shape[0], units)
+    )
     if bias is not None:
-        out += bias.astype(out.dtype, copy=False)
-    if keep_num_dims:
-        out = out.reshape(*x.shape[:-1], units)
-    return apply_activation(out, fused_activation)
+        res += bias.astype(res.dtype, copy=False)
+    res = activate_inplace(res, fused_activation)
+    return dest if dest is not None else res.reshape(shape)
 
 
 @KERNELS.register("BATCH_MATMUL", dtypes=("float32",))
-def batch_matmul(x, y, *, adj_x=False, adj_y=False):
+def batch_matmul(x, y, *, adj_x=False, adj_y=False, out=None):
     """Matrix product over the last two axes with broadcast batch axes."""
     require_float("BATCH_MATMUL", y)
     xp = array_module(x)
@@ -44,6 +55,13 @@ def batch_matmul(x, y, *, adj_x=False, adj_y=False):
         x = xp.swapaxes(x, -1, -2)
     if adj_y:
         y = xp.swapaxes(y, -1, -2)
+    if out is not None and x.ndim >= 2 and y.ndim >= 2:
+        batch = x.shape[:-2]
+        if batch != y.shape[:-2]:
+            batch = xp.broadcast_shapes(batch, y.shape[:-2])
+        dest = usable_out(out, (*batch, x.shape[-2], y.shape[-1]), x, y)
+        if dest is not None:
+            return xp.matmul(x, y, out=dest)
     return xp.matmul(x, y)
 
 

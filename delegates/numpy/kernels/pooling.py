@@ -8,9 +8,10 @@ from __future__ import annotations
 
 from typing import Any
 
+from siglite.ops.schemas.nn import conv_out_size
+
 from ..table import KERNELS
-from .activations import apply_activation
-from .conv import axis_padding, pad_nhwc, tap
+from .conv import activate_inplace, axis_padding, pad_nhwc, tap, usable_out
 from .xp import array_module
 
 
@@ -20,7 +21,8 @@ def _window_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: 
     return xp.minimum(start + kernel, size) - xp.maximum(start, 0)
 
 
-def _pool(x, reduce, fill, padding, stride_w, stride_h, filter_width, filter_height):
+def _pool(x, reduce, fill, padding, stride_w, stride_h, filter_width, filter_height, out=None):
+    """Reduce every window's taps into ``out`` (or a new array), one tap at a time."""
     _, h, w, _ = x.shape
     oh, ph0, ph1 = axis_padding(h, filter_height, stride_h, 1, padding)
     ow, pw0, pw1 = axis_padding(w, filter_width, stride_w, 1, padding)
@@ -29,8 +31,16 @@ def _pool(x, reduce, fill, padding, stride_w, stride_h, filter_width, filter_hei
     for i in range(filter_height):
         for j in range(filter_width):
             v = tap(xpad, i, j, (oh, ow), (stride_h, stride_w), (1, 1))
-            acc = v.copy() if acc is None else reduce(acc, v, out=acc)
+            if acc is None:
+                acc = v.copy() if out is None else _fill(out, v)
+            else:
+                acc = reduce(acc, v, out=acc)
     return acc, (h, w), (oh, ow), (ph0, pw0)
+
+
+def _fill(out, v):
+    out[...] = v
+    return out
 
 
 @KERNELS.register("AVERAGE_POOL_2D", dtypes=("float32",))
@@ -43,16 +53,19 @@ def average_pool_2d(
     filter_width=1,
     filter_height=1,
     fused_activation="NONE",
+    out=None,
 ):
     """Mean over each window's real elements."""
     xp = array_module(x)
+    dest = _usable(out, x, padding, stride_w, stride_h, filter_width, filter_height)
     total, (h, w), (oh, ow), (ph, pw) = _pool(
-        x, xp.add, 0.0, padding, stride_w, stride_h, filter_width, filter_height
+        x, xp.add, 0.0, padding, stride_w, stride_h, filter_width, filter_height, dest
     )
     counts_h = _window_counts(xp, h, oh, ph, filter_height, stride_h)
     counts_w = _window_counts(xp, w, ow, pw, filter_width, stride_w)
     counts = (counts_h[:, None] * counts_w[None, :]).astype(x.dtype)
-    return apply_activation(total / counts[None, :, :, None], fused_activation)
+    mean = xp.divide(total, counts[None, :, :, None], out=total)
+    return activate_inplace(mean, fused_activation)
 
 
 @KERNELS.register("MAX_POOL_2D", dtypes=("float32",))
@@ -65,10 +78,22 @@ def max_pool_2d(
     filter_width=1,
     filter_height=1,
     fused_activation="NONE",
+    out=None,
 ):
     """Maximum over each window's real elements."""
     xp = array_module(x)
-    out, *_ = _pool(
-        x, xp.maximum, -xp.inf, padding, stride_w, stride_h, filter_width, filter_height
+    dest = _usable(out, x, padding, stride_w, stride_h, filter_width, filter_height)
+    res, *_ = _pool(
+        x, xp.maximum, -xp.inf, padding, stride_w, stride_h, filter_width, filter_height, dest
     )
-    return apply_activation(out, fused_activation)
+    return activate_inplace(res, fused_activation)
+
+
+def _usable(out, x, padding, stride_w, stride_h, filter_width, filter_height):
+    """``out`` when it has the pooled result's shape and dtype."""
+    if out is None:
+        return None
+    n, h, w, c = x.shape
+    oh = conv_out_size(h, filter_height, stride_h, 1, padding)
+    ow = conv_out_size(w, filter_width, stride_w, 1, padding)
+    return usable_out(out, (n, oh, ow, c), x)

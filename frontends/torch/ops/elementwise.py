@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.ir import Tensor
 
@@ -24,8 +25,7 @@ UNARY = {
 
 BINARY = {
     "mul": "MUL", "maximum": "MAXIMUM", "minimum": "MINIMUM", "remainder": "FLOOR_MOD",
-    "logical_and": "LOGICAL_AND", "logical_or": "LOGICAL_OR", "bitwise_and": "LOGICAL_AND",
-    "bitwise_or": "LOGICAL_OR", "atan2": "ATAN2",
+    "logical_and": "LOGICAL_AND", "logical_or": "LOGICAL_OR", "atan2": "ATAN2",
 }  # fmt: skip
 
 COMPARE = {
@@ -70,7 +70,43 @@ def _unary(op: str):
 
 for _target, _op in UNARY.items():
     handles(_target)(_unary(_op))
-handles("aten.bitwise_not.default")(_unary("LOGICAL_NOT"))
+
+
+def _bool_only(ctx: Context, *values: Any) -> list[Tensor]:
+    """Bitwise ops of bool tensors are logical ops; TFLite has no integer AND/OR/NOT."""
+    if ctx.out_type()[0] != sdt.bool_:
+        raise ctx.error(f"bitwise op on {ctx.out_type()[0].name} (bool tensors only)")
+    return [tensor(ctx, v, sdt.bool_) for v in values]
+
+
+@handles("aten.bitwise_not.default")
+def bitwise_not(ctx: Context, x: Any) -> Tensor:
+    return ctx.emit("LOGICAL_NOT", _bool_only(ctx, x))
+
+
+def _bitwise(op: str):
+    def handler(ctx: Context, a: Any, b: Any) -> Tensor:
+        return ctx.emit(op, _bool_only(ctx, a, b))
+
+    return handler
+
+
+for _name, _op in {"and": "LOGICAL_AND", "or": "LOGICAL_OR", "xor": "NOT_EQUAL"}.items():
+    handles(f"aten.bitwise_{_name}.Tensor", f"aten.bitwise_{_name}.Scalar")(_bitwise(_op))
+
+
+@handles("aten.trunc.default")
+def trunc(ctx: Context, x: Any) -> Tensor:
+    t = tensor(ctx, x)
+    if np.dtype(t.dtype.numpy).kind != "f":
+        return t
+    return ctx.emit("MUL", [ctx.op("SIGN", [t]), ctx.op("FLOOR", [ctx.op("ABS", [t])])])
+
+
+@handles("aten.isnan.default")
+def isnan(ctx: Context, x: Any) -> Tensor:
+    t = tensor(ctx, x)
+    return ctx.emit("NOT_EQUAL", [t, t])
 
 
 def _binary(op: str):
@@ -142,6 +178,9 @@ def reciprocal(ctx: Context, x: Any) -> Tensor:
 def pow_(ctx: Context, a: Any, b: Any) -> Tensor:
     dtype = ctx.out_type()[0]
     special = {2: "SQUARE", 0.5: "SQRT", -0.5: "RSQRT"}
+    if b == 2 and isinstance(b, (int, float)) and np.dtype(dtype.numpy).kind != "f":
+        t = tensor(ctx, a, dtype)  # TFLite's SQUARE is float-only
+        return ctx.emit("MUL", [t, t])
     if isinstance(b, (int, float)) and not isinstance(b, bool) and b in special:
         return ctx.emit(special[b], [tensor(ctx, a, dtype)])
     if isinstance(b, (int, float)) and b == 1:

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.ir import Tensor
 
 from ..context import Context
-from ..emit import normalize_axis, tensor, transpose
+from ..emit import normalize_axis, reshape, runtime_dim, sig, tensor, transpose
 from . import handles
 
 
@@ -84,3 +85,27 @@ def softmax(ctx: Context, x: Any, dim: int, half_to_float: bool = False) -> Tens
 @handles("aten._log_softmax.default")
 def log_softmax(ctx: Context, x: Any, dim: int, half_to_float: bool = False) -> Tensor:
     return _softmax(ctx, "LOG_SOFTMAX", x, dim, half_to_float)
+
+
+@handles("aten.native_group_norm.default")
+def group_norm(ctx: Context, x: Any, w: Any, b: Any, n: Any, c: int, hw: Any, groups: int,
+               eps: float) -> tuple:  # fmt: skip
+    """Statistics over (C/G, H, W) of each group: a (N, G, -1) view, then per-channel affine."""
+    t = tensor(ctx, x)
+    dims = sig(t)
+    if any(d < 0 for d in dims[1:]):
+        raise ctx.error("group norm needs static channel and spatial sizes")
+    per_group = int(np.prod(dims[1:])) // groups
+    grouped = reshape(ctx, t, [runtime_dim(ctx, t, 0), groups, per_group])
+    axes = ctx.ints([2], "axes")
+    mean = ctx.op("MEAN", [grouped, axes], keep_dims=True)
+    centered = ctx.op("SUB", [grouped, mean])
+    var = ctx.op("MEAN", [ctx.op("MUL", [centered, centered]), axes], keep_dims=True)
+    y = ctx.op("MUL", [centered, ctx.op("RSQRT", [ctx.op("ADD", [var, ctx.scalar(eps, t.dtype)])])])
+    y = reshape(ctx, y, [runtime_dim(ctx, t, i) for i in range(t.rank)], (t.dtype, dims))
+    shape = (-1,) + (1,) * (t.rank - 2)
+    if w is not None:
+        y = ctx.op("MUL", [y, tensor(ctx, w.reshape(shape) if hasattr(w, "detach") else w)])
+    if b is not None:
+        y = ctx.op("ADD", [y, tensor(ctx, b.reshape(shape) if hasattr(b, "detach") else b)])
+    return (y, None, None)

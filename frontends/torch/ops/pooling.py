@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 from siglite.ir import Tensor
 
 from ..context import Context
@@ -162,5 +163,6 @@ def upsample_bilinear(ctx, x, output_size=None, align_corners=False, scale_facto
 
 @handles("aten.upsample_bilinear2d.default")
 def upsample_bilinear_sizes(ctx, x, output_size, align_corners, scales_h=None, scales_w=None):
-    return _resize(ctx, "RESIZE_BILINEAR", x, [scales_h, scales_w],
-                   align_corners=bool(align_corners), half_pixel_centers=not align_corners)  # fmt: skip
+    corners = bool(align_corners)
+    return _resize(ctx, "RESIZE_BILINEAR", x, [scales_h, scales_w], align_corners=corners,
+                   half_pixel_centers=not corners)  # fmt: skip

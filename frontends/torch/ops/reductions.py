@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
+
 import siglite.dtypes as sdt
 from siglite.ir import Tensor
 
@@ -133,3 +134,23 @@ def var(ctx: Context, x: Any, dim: Any = None, *, correction: Any = 1, keepdim: 
     total = ctx.op("SUM", [sq, axes_t], keep_dims=bool(keepdim))
     denom = max(count - (1 if correction is None else correction), 0)
     return ctx.emit("DIV", [total, ctx.scalar(denom, t.dtype)])
+
+
+@handles("aten.linalg_vector_norm.default")
+def vector_norm(ctx: Context, x: Any, ord: Any = 2, dim: Any = None, keepdim: bool = False,  # noqa: A002
+                *, dtype: Any = None) -> Tensor:  # fmt: skip
+    """The 1-, 2- and inf-norms (``F.normalize``, ``torch.norm``)."""
+    t = cast(ctx, tensor(ctx, x), ctx.out_type()[0])
+    dims = (
+        list(range(t.rank)) if dim is None or dim == [] else [dim] if isinstance(dim, int) else dim
+    )
+    axes = ctx.ints(sorted({normalize_axis(ctx, d, t.rank) for d in dims}), "axes")
+    keep = bool(keepdim)
+    if ord == 2:
+        total = ctx.op("SUM", [ctx.op("MUL", [t, t]), axes], keep_dims=keep)
+        return ctx.emit("SQRT", [total])
+    if ord == 1:
+        return ctx.emit("SUM", [ctx.op("ABS", [t]), axes], keep_dims=keep)
+    if ord == float("inf"):
+        return ctx.emit("REDUCE_MAX", [ctx.op("ABS", [t]), axes], keep_dims=keep)
+    raise ctx.error(f"vector norm of order {ord} is not supported")

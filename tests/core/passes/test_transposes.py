@@ -133,3 +133,75 @@ def test_identity_and_plain_perms(perm):
 
     expect = ["ABS"] if perm == (0, 1, 2, 3) else ["ABS", "TRANSPOSE"]
     _check(build, expect)
+
+
+def _unary(g, op, x):
+    return g.op(op, x, outputs=[(sl.float32, x.shape)])
+
+
+def test_fan_out_region_moves_as_a_whole():
+    """SiLU between two NHWC ops: x * sigmoid(x) reads the transposed tensor twice."""
+
+    def build(g, x):
+        h = _t(g, x, NHWC_TO_NCHW)
+        y = g.op("MUL", h, _unary(g, "LOGISTIC", h), outputs=[(sl.float32, h.shape)])
+        return _t(g, y, NCHW_TO_NHWC)
+
+    _check(build, ["LOGISTIC", "MUL"])
+
+
+def test_region_with_constants_reduction_and_residual():
+    """Batch norm as multiply-add, a keep-dims mean gate and a residual add, NCHW inside."""
+
+    def build(g, x):
+        h = _t(g, x, NHWC_TO_NCHW)  # (2, 5, 3, 4)
+        scale = g.const(np.linspace(0.5, 2, 5, dtype=np.float32).reshape(5, 1, 1), "scale")
+        bn = _unary(g, "RELU", g.op("MUL", h, scale, outputs=[(sl.float32, h.shape)]))
+        axes = g.const(np.array([2, 3], np.int32), "axes")
+        gate = g.op("MEAN", bn, axes, outputs=[(sl.float32, (2, 5, 1, 1))], keep_dims=True)
+        y = g.op("MUL", bn, _unary(g, "LOGISTIC", gate), outputs=[(sl.float32, h.shape)])
+        y = g.op("ADD", y, h, outputs=[(sl.float32, h.shape)])
+        return _t(g, y, NCHW_TO_NHWC)
+
+    _check(build, ["MUL", "RELU", "MEAN", "LOGISTIC", "MUL", "ADD"])
+
+
+def test_region_reading_another_layout_through_a_reshape():
+    """A (N, C, 1, 1) gate computed outside the region is re-laid out by a RESHAPE."""
+
+    def build(g, x):
+        h = _t(g, x, NHWC_TO_NCHW)  # (2, 5, 3, 4)
+        axes = g.const(np.array([1, 2], np.int32), "axes")
+        pooled = g.op("MEAN", x, axes, outputs=[(sl.float32, (2, 5))], keep_dims=False)
+        shape = g.const(np.array([2, 5, 1, 1], np.int32), "shape")
+        gate = g.op("RESHAPE", pooled, shape, outputs=[(sl.float32, (2, 5, 1, 1))])
+        y = g.op("MUL", h, _unary(g, "TANH", h), outputs=[(sl.float32, h.shape)])
+        y = g.op("MUL", y, gate, outputs=[(sl.float32, h.shape)])
+        return _t(g, y, NCHW_TO_NHWC)
+
+    _check(build, ["MEAN", "RESHAPE", "RESHAPE", "TANH", "MUL", "MUL"])
+
+
+def test_region_keeps_a_transpose_for_outside_readers():
+    def build(g, x):
+        h = _t(g, x, NHWC_TO_NCHW)
+        a = _unary(g, "RELU", h)
+        b = g.op("MUL", a, _unary(g, "TANH", h), outputs=[(sl.float32, h.shape)])
+        back = _t(g, b, NCHW_TO_NHWC)
+        shape = g.const(np.array([2, 60], np.int32), "shape")
+        flat = g.op("RESHAPE", a, shape, outputs=[(sl.float32, (2, 60))])  # reads NCHW order
+        shape2 = g.const(np.array([2, 3, 4, 5], np.int32), "shape2")
+        flat = g.op("RESHAPE", flat, shape2, outputs=[(sl.float32, (2, 3, 4, 5))])
+        return g.op("ADD", back, flat, outputs=[(sl.float32, (2, 3, 4, 5))])
+
+    _check(build, ["RELU", "TRANSPOSE", "TANH", "MUL", "RESHAPE", "RESHAPE", "ADD"])
+
+
+def test_equal_transposes_of_one_tensor_are_shared():
+    def build(g, x):
+        shape = g.const(np.array([2, 60], np.int32), "shape")
+        a = g.op("RESHAPE", _t(g, x, NHWC_TO_NCHW), shape, outputs=[(sl.float32, (2, 60))])
+        b = g.op("RESHAPE", _t(g, x, NHWC_TO_NCHW), shape, outputs=[(sl.float32, (2, 60))])
+        return g.op("MUL", a, b, outputs=[(sl.float32, (2, 60))])
+
+    _check(build, ["TRANSPOSE", "RESHAPE", "RESHAPE", "MUL"])

@@ -7,10 +7,11 @@ import subprocess
 import sys
 
 import pytest
-import siglite as sl
 import torch
 from torch import nn
 from torch_frontend_helpers import convert
+
+import siglite as sl
 
 
 class Sorts(nn.Module):
@@ -92,3 +93,15 @@ def test_uninitialised_memory_is_stored_as_zeros():
     torch.empty(1, 2, 7, 8).fill_(123.0)  # reuse the allocator's memory with other contents
     second, _ = convert(conv, (torch.randn(1, 2, 5, 6),))
     assert first == second
+
+
+def test_integer_bitwise_ops_are_rejected():
+    """TFLite's logical ops take bool only; integer & | ~ have no builtin."""
+
+    class And(nn.Module):
+        def forward(self, x, y):
+            return x & y
+
+    ints = torch.tensor([3, 5], dtype=torch.int32)
+    with pytest.raises(sl.UnsupportedOpError, match="bitwise_and.*bool tensors only"):
+        convert(And(), (ints, ints))

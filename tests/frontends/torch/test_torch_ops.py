@@ -167,6 +167,19 @@ CASES = {
         Fn(lambda x: F.interpolate(x, scale_factor=2, mode="nearest-exact")),
         r(1, 2, 3, 4),
     ),
+    "bool_bitwise": (
+        Fn(lambda x, y: ((x > 0) ^ (y > 0)) | ~(x > y) & (y < 0.5)),
+        (r(3, 4), r(3, 4)),
+    ),
+    "int_square_trunc_isnan": (
+        Fn(lambda x, y: (x.pow(2), torch.trunc(y * 3), torch.isnan((y * 0) / (y > 0)))),
+        (torch.randint(-9, 9, (3, 4), dtype=torch.int32), r(3, 4)),
+    ),
+    "vector_norms": (
+        Fn(lambda x: F.normalize(x, dim=-1) + torch.linalg.vector_norm(x, float("inf"), 0)),
+        r(3, 4),
+    ),
+    "group_norm": (Fn(lambda x, g: g(x), nn.GroupNorm(2, 6)), r(2, 6, 3, 4)),
     "float16_io": (
         Fn(lambda x, c: torch.softmax(c(x), 1), nn.Conv2d(3, 4, 3).half()),
         r(1, 3, 5, 5).half(),
@@ -202,3 +215,12 @@ def test_symbolic_sizes_become_runtime_shapes():
     assert sig.outputs["output_0"].signature_shape == (-1, 2, -1)
     for shape in [(2, 3, 6), (4, 5, 6)]:
         check(module, (r(*shape),), data, model)
+
+
+def test_group_norm_with_dynamic_batch():
+    torch.manual_seed(5)
+    module = nn.Sequential(nn.Conv2d(3, 6, 3, padding=1), nn.GroupNorm(3, 6), nn.SiLU()).eval()
+    batch = torch.export.Dim("batch", max=8)
+    data, model = convert(module, (r(2, 3, 5, 5),), dynamic_shapes=({0: batch},))
+    for b in (1, 3):
+        check(module, (r(b, 3, 5, 5),), data, model)

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-import siglite as sl
 import torch
 from torch import nn
 from torch_frontend_helpers import check, convert, eager, feed, litert
 from torch_frontend_zoo import randomize_norms
+
+import siglite as sl
 
 
 class Encoder(nn.Module):
@@ -141,3 +142,15 @@ def test_bad_signature_specs_are_rejected():
         convert({"a": (nn.ReLU(), (torch.randn(2),), None, None, "extra")})
     with pytest.raises(sl.ConverterError):
         convert(42, (torch.randn(2),))
+
+
+def test_equal_constants_of_different_modules_are_stored_once():
+    torch.manual_seed(4)
+    first = nn.Linear(256, 256).eval()
+    second = nn.Linear(256, 256).eval()
+    second.load_state_dict(first.state_dict())  # equal values, distinct parameters
+    x = (torch.randn(2, 256),)
+    one, _ = convert(first, x)
+    both, ir = convert({"a": (first, x), "b": (nn.Sequential(second, nn.ReLU()), x)})
+    assert len(both) < len(one) + first.weight.numel() * 4 // 2
+    check(first, x, both, ir, key="a")

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 import numpy as np
-import siglite as sl
 import torch
 from ai_edge_litert.interpreter import Interpreter as LiteRT
 from ai_edge_litert.interpreter import OpResolverType
+
+import siglite as sl
 from siglite.format import write_model
 
 RTOL = 1e-4
