@@ -19,8 +19,8 @@ to an .npz file with -o).
 
 Each --input NAME=VALUE gives one input of the signature. VALUE is a JSON literal ([1, 2.5],
 "text"), the path of a .npy file (read without pickle) or @FILE naming a file that holds JSON.
-Values are converted to the input's dtype; strings are stored UTF-8. --signature may be left
-out when the model has exactly one signature.
+Values are converted to the input's dtype (integers must be whole and in range); strings are
+stored UTF-8. --signature may be left out when the model has exactly one signature.
 """
 
 

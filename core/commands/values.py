@@ -35,7 +35,11 @@ def _raw(name: str, text: str) -> Any:
         path = Path(text[1:])
         if not path.is_file():
             raise InputError(f"input {name!r}: no such file {str(path)!r}")
-        text = path.read_text(encoding="utf-8")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except UnicodeDecodeError as exc:
+            hint = " (give a .npy file without @)" if path.suffix == ".npy" else ""
+            raise InputError(f"input {name!r}: {str(path)!r} is not UTF-8 JSON text{hint}") from exc
     elif text.endswith(".npy"):
         if not Path(text).is_file():
             raise InputError(f"input {name!r}: no such file {text!r}")
@@ -58,10 +62,31 @@ def as_input(name: str, text: str, tensor: Tensor) -> np.ndarray:
     if tensor.dtype.name == "string":
         arr = np.asarray(raw, dtype=object)
         return np.vectorize(_to_bytes, otypes=[object])(arr) if arr.size else arr
+    target = tensor.dtype.numpy
     try:
-        return np.asarray(raw).astype(tensor.dtype.numpy)
+        arr = np.asarray(raw)
+        ints = target.kind in "iu" and arr.dtype.kind in "iuf" and arr.size > 0
     except (TypeError, ValueError) as exc:
         raise InputError(f"input {name!r}: cannot convert to {tensor.dtype.name}: {exc}") from exc
+    if ints:
+        _check_integers(name, arr, target)
+    try:
+        return arr.astype(target)
+    except (TypeError, ValueError) as exc:
+        raise InputError(f"input {name!r}: cannot convert to {tensor.dtype.name}: {exc}") from exc
+
+
+def _check_integers(name: str, arr: np.ndarray, target: np.dtype) -> None:
+    """Refuse values an integer input cannot hold, rather than wrapping or truncating them."""
+    if arr.dtype.kind == "f" and not np.all(np.isfinite(arr) & (arr == np.round(arr))):
+        raise InputError(f"input {name!r}: {target.name} needs whole numbers, got {arr.dtype}")
+    info = np.iinfo(target)
+    lo, hi = arr.min(), arr.max()
+    if lo < info.min or hi > info.max:
+        raise InputError(
+            f"input {name!r}: values from {lo} to {hi} do not fit {target.name} "
+            f"[{info.min}, {info.max}]"
+        )
 
 
 def _to_bytes(v: Any) -> bytes:

@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
 from typing import Any
 
 import numpy as np
 
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
-from siglite.ir import Node, Subgraph, Tensor
+from siglite.ir import Subgraph, Tensor
+from siglite.ir.emitter import GraphEmitter
 
 # ONNX TensorProto.DataType numbers -> siglite dtypes (types numpy cannot hold are left out).
 ONNX_DTYPES: dict[int, sdt.DType] = {
@@ -31,11 +31,6 @@ def onnx_dtype(code: int, where: str) -> sdt.DType:
         name = onnx.TensorProto.DataType.Name(code) if code else "UNDEFINED"
         raise UnsupportedOpError(f"{where}: ONNX element type {name} is not supported")
     return ONNX_DTYPES[code]
-
-
-def concrete(sig: Sequence[int]) -> tuple[int, ...]:
-    """A concrete shape for a shape signature (dynamic dims become 1)."""
-    return tuple(1 if d < 0 else int(d) for d in sig)
 
 
 class NodeView:
@@ -113,89 +108,33 @@ class NodeView:
         return None if info is None else info[0]
 
 
-class GraphContext:
+class GraphContext(GraphEmitter):
     """Builds one siglite subgraph while ONNX nodes are converted in order."""
 
+    # Initializers are shared by name in ONNX already: only small constants (made by the
+    # handlers, many of them equal) are looked up by content.
+    share_limit = 64
+
     def __init__(self, subgraph: Subgraph, value_info: dict[str, Any], opset: int) -> None:
-        self.sg = subgraph
+        super().__init__(subgraph)
         self.value_info = value_info  # name -> (dtype | None, shape signature | None)
         self.opset = opset
         self.values: dict[str, Tensor] = {}
-        self._names: set[str] = set()
-        self._const_cache: dict[tuple, Tensor] = {}
         self.deferred_errors: dict[str, Exception] = {}
-
-    def unique(self, name: str) -> str:
-        base, i = name or "t", 1
-        name = base
-        while name in self._names:
-            name, i = f"{base}_{i}", i + 1
-        self._names.add(name)
-        return name
-
-    def rename(self, t: Tensor, name: str) -> None:
-        self._names.discard(t.name)
-        t.name = self.unique(name)
 
     def tensor(self, onnx_name: str) -> Tensor:
         if onnx_name not in self.values:
             raise UnsupportedOpError(f"ONNX value {onnx_name!r} is used before it is defined")
         return self.values[onnx_name]
 
-    def new_tensor(
-        self, name: str, dtype: Any, sig: Sequence[int], data: np.ndarray | None = None
-    ) -> Tensor:
-        sig = tuple(int(d) for d in sig)
-        t = Tensor(self.unique(name), sdt.as_dtype(dtype), concrete(sig), sig, data)
-        return self.sg.add_tensor(t)
-
-    def const(self, value: Any, name: str = "const", dtype: Any = None) -> Tensor:
-        """A constant tensor; equal small constants are shared within the subgraph."""
-        arr = np.asarray(value, dtype=None if dtype is None else sdt.as_dtype(dtype).numpy)
+    def const_array(self, value: Any, dtype: np.dtype | None, name: str) -> np.ndarray:
+        """``value`` as an array; Python floats from handlers become float32, arrays keep theirs."""
+        arr = np.asarray(value, dtype=dtype)
         if arr.dtype == np.float64 and dtype is None and not isinstance(value, np.ndarray):
             arr = arr.astype(np.float32)
         if arr.dtype.kind in "US":
             raise UnsupportedOpError(f"constant {name!r}: string constants are not supported")
-        key = None
-        if arr.size <= 64:
-            key = (arr.dtype.str, arr.shape, arr.tobytes())
-            if key in self._const_cache:
-                return self._const_cache[key]
-        if not arr.flags.c_contiguous:
-            arr = arr.copy(order="C")  # ascontiguousarray would make 0-d arrays 1-d
-        t = self.new_tensor(name, sdt.as_dtype(arr.dtype), arr.shape, data=arr)
-        if key is not None:
-            self._const_cache[key] = t
-        return t
-
-    def op(
-        self,
-        op: str,
-        inputs: Sequence[Tensor | None],
-        dtype: Any,
-        sig: Sequence[int],
-        name: str | None = None,
-        **attrs: Any,
-    ) -> Tensor:
-        """Append a one-output node with an explicit output type; returns the output."""
-        out = self.new_tensor(name or op.lower(), dtype, sig)
-        self.sg.nodes.append(Node(op, list(inputs), [out], dict(attrs)))
-        return out
-
-    def op_multi(
-        self,
-        op: str,
-        inputs: Sequence[Tensor | None],
-        outs: Sequence[tuple[Any, Sequence[int]]],
-        name: str | None = None,
-        **attrs: Any,
-    ) -> list[Tensor]:
-        """Append a node with several outputs of the given ``(dtype, shape)``."""
-        tensors = [
-            self.new_tensor(f"{name or op.lower()}_{i}", d, s) for i, (d, s) in enumerate(outs)
-        ]
-        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
-        return tensors
+        return arr
 
     def bind(self, onnx_name: str, tensor: Tensor) -> None:
         """Record that ONNX value ``onnx_name`` is ``tensor`` (named after it when unnamed)."""

@@ -205,8 +205,8 @@ def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc
         if is_static(t):
             shape = ctx.const(np.array(sig(t), np.int32))
         else:
-            shape = ctx.op("SHAPE", [t], sdt.int32, (t.rank,), out_type="INT32")
-        t = ctx.op("RESHAPE", [t, shape], t.dtype, sig(t), name)
+            shape = ctx.op("SHAPE", [t], (sdt.int32, (t.rank,)), out_type="INT32")
+        t = ctx.op("RESHAPE", [t, shape], (t.dtype, sig(t)), name)
     elif t.name != name:
         ctx.rename(t, name)
     seen.add(id(t))
@@ -215,13 +215,13 @@ def _output_tensor(ctx: GraphContext, name: str, t: Tensor, seen: set[int], nhwc
 
 def _scalar_copy(ctx: GraphContext, name: str, t: Tensor, seen: set[int]) -> Tensor:
     if t.dtype.name == "bool":
-        out = ctx.op("LOGICAL_AND", [t, ctx.const(np.array(True))], t.dtype, (), name)
+        out = ctx.op("LOGICAL_AND", [t, ctx.const(np.array(True))], (t.dtype, ()), name)
     elif t.dtype.name == "string":
         raise UnsupportedOpError(
             f"graph output {name!r}: string constant outputs are not supported"
         )
     else:
-        out = ctx.op("ADD", [t, ctx.const(np.array(0, t.dtype.numpy))], t.dtype, (), name)
+        out = ctx.op("ADD", [t, ctx.const(np.array(0, t.dtype.numpy))], (t.dtype, ()), name)
     seen.add(id(out))
     return out
 

@@ -9,7 +9,8 @@ import numpy as np
 
 import siglite.dtypes as sdt
 from siglite.errors import UnsupportedOpError
-from siglite.ir import Node, Subgraph, Tensor
+from siglite.ir import Subgraph, Tensor
+from siglite.ir.emitter import ArrayKey, GraphEmitter
 
 # torch dtype names -> siglite dtypes (bfloat16 and quantized types are not supported).
 TORCH_DTYPES = {
@@ -42,10 +43,6 @@ def dim_of(d: Any) -> int:
         return d
     known = getattr(getattr(d, "node", None), "maybe_as_int", lambda: None)()
     return -1 if known is None else int(known)
-
-
-def concrete(sig: Sequence[int]) -> tuple[int, ...]:
-    return tuple(1 if d < 0 else int(d) for d in sig)
 
 
 def _frames(trace: str) -> list[tuple[str, str]]:
@@ -93,32 +90,19 @@ class SymVal:
         return f"SymVal(%{self.tensor.name})"
 
 
-class Context:
-    """Builds one siglite subgraph while the FX nodes of an exported program are converted."""
+class Context(GraphEmitter):
+    """Builds one siglite subgraph while the FX nodes of an exported program are converted.
 
-    def __init__(self, subgraph: Subgraph, consts: dict[tuple, np.ndarray]) -> None:
-        self.sg = subgraph
+    ``consts`` is shared by every signature of one conversion: equal constants everywhere are
+    one array object, which the writer stores once.
+    """
+
+    def __init__(self, subgraph: Subgraph, consts: dict[ArrayKey, np.ndarray]) -> None:
+        super().__init__(subgraph, consts)
         self.values: dict[str, Any] = {}
         self.node: Any = None  # the FX node being converted (for errors and output types)
-        self._names: set[str] = set()
-        # shared by every signature of one conversion: equal constants give one array object
-        self._arrays = consts
-        self._const_tensors: dict[int, Tensor] = {}
         # names of FX nodes (batch norms) already folded into the op before them
         self.fused: set[str] = set()
-
-    # -- naming and errors ---------------------------------------------------------------------
-    def unique(self, name: str) -> str:
-        base, i = name or "t", 1
-        name = base
-        while name in self._names:
-            name, i = f"{base}_{i}", i + 1
-        self._names.add(name)
-        return name
-
-    def rename(self, t: Tensor, name: str) -> None:
-        self._names.discard(t.name)
-        t.name = self.unique(name)
 
     def error(self, what: str, node: Any = None) -> UnsupportedOpError:
         """An UnsupportedOpError naming the ATen op, ``what`` and the Python source line."""
@@ -127,75 +111,21 @@ class Context:
             return UnsupportedOpError(what)
         return UnsupportedOpError(f"aten op {node.target} ({what}) at {source_line(node)}")
 
-    # -- tensors -------------------------------------------------------------------------------
-    def new_tensor(self, name: str, dtype: Any, sig: Sequence[int], data: Any = None) -> Tensor:
-        sig = tuple(int(d) for d in sig)
-        t = Tensor(self.unique(name), sdt.as_dtype(dtype), concrete(sig), sig, data)
-        return self.sg.add_tensor(t)
-
-    def array(self, value: Any, dtype: Any = None) -> np.ndarray:
-        """``value`` as a numpy array, one shared object per distinct content (byte-identical)."""
+    # -- constants -----------------------------------------------------------------------------
+    def const_array(self, value: Any, dtype: np.dtype | None, name: str) -> np.ndarray:
+        """``value`` (numpy array, torch tensor, number) as an array; float16 becomes float32."""
         if hasattr(value, "detach"):
             value = value.detach().cpu().contiguous().numpy()
-        arr = np.asarray(value, None if dtype is None else dtype)
+        arr = np.asarray(value, dtype)
         if arr.dtype == np.float16:
             arr = arr.astype(np.float32)
-        if not arr.flags.c_contiguous:  # (np.ascontiguousarray would turn 0-d into 1-d)
-            arr = arr.copy(order="C")
-        key = (arr.dtype.str, arr.shape, arr.tobytes())
-        return self._arrays.setdefault(key, arr)
-
-    def const(self, value: Any, name: str = "const", dtype: Any = None) -> Tensor:
-        """A constant tensor (numpy array or torch tensor); equal contents share one tensor."""
-        np_dtype = None if dtype is None else sdt.as_dtype(dtype).numpy
-        arr = self.array(value, np_dtype)
         if arr.dtype.kind in "USO":
             raise self.error("string constants are not supported")
-        cached = self._const_tensors.get(id(arr))
-        if cached is not None:
-            return cached
-        t = self.new_tensor(name, sdt.as_dtype(arr.dtype), arr.shape, data=arr)
-        self._const_tensors[id(arr)] = t
-        return t
+        return arr
 
-    def ints(self, values: Sequence[int], name: str = "shape") -> Tensor:
-        return self.const(np.array(list(values), np.int32).reshape(-1), name)
-
-    def scalar(self, value: Any, dtype: sdt.DType) -> Tensor:
-        return self.const(np.array(value, dtype.numpy), "scalar")
-
-    def op(
-        self,
-        op: str,
-        inputs: Sequence[Tensor | None],
-        out: tuple[Any, Sequence[int]] | None = None,
-        name: str | None = None,
-        **attrs: Any,
-    ) -> Tensor:
-        """Append a one-output node; its type is ``out`` or the op schema's inference."""
-        return self.op_multi(op, inputs, None if out is None else [out], name, **attrs)[0]
-
-    def op_multi(
-        self,
-        op: str,
-        inputs: Sequence[Tensor | None],
-        outs: Sequence[tuple[Any, Sequence[int]]] | None = None,
-        name: str | None = None,
-        **attrs: Any,
-    ) -> list[Tensor]:
-        """Append a node with several outputs (types given, or inferred by the schema)."""
-        if outs is None:
-            from siglite.ops.registry import get_op
-
-            outs = get_op(op).infer(list(inputs), attrs)
-        base = name or op.lower()
-        tensors = [
-            self.new_tensor(base if len(outs) == 1 else f"{base}_{i}", d, s)
-            for i, (d, s) in enumerate(outs)
-        ]
-        # the writer raises the version to the schema's min_version where LiteRT needs it
-        self.sg.nodes.append(Node(op, list(inputs), tensors, dict(attrs)))
-        return tensors
+    def const_dtype(self, dtype: sdt.DType) -> sdt.DType:
+        """Constants are computed in float32 where the graph computes float16 in float32."""
+        return COMPUTE_DTYPES.get(dtype, dtype)
 
     # -- the current FX node's result type -----------------------------------------------------
     def meta_val(self, node: Any = None, index: int | None = None) -> Any:

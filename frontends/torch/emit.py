@@ -1,4 +1,8 @@
-"""Small emitters shared by the ATen op handlers."""
+"""Small emitters shared by the ATen op handlers.
+
+The layout and shape helpers common to every importer live in :mod:`siglite.ir.emitter`; they
+are re-exported here, next to the ones that know symbolic sizes (:class:`SymVal`).
+"""
 
 from __future__ import annotations
 
@@ -8,16 +12,16 @@ from typing import Any
 import numpy as np
 
 import siglite.dtypes as sdt
+import siglite.ir.emitter as shared
 from siglite.ir import Tensor
+from siglite.ir.emitter import NCHW_TO_NHWC, NHWC_TO_NCHW, cast, sig, to_nchw, to_nhwc, transpose
 
 from .context import Context, SymVal
 
-NCHW_TO_NHWC = (0, 2, 3, 1)
-NHWC_TO_NCHW = (0, 3, 1, 2)
-
-
-def sig(t: Tensor) -> tuple[int, ...]:
-    return t.signature_shape
+__all__ = [
+    "NCHW_TO_NHWC", "NHWC_TO_NCHW", "cast", "is_ir", "normalize_axis", "reshape", "runtime_dim",
+    "runtime_shape", "shape_tensor", "sig", "tensor", "to_nchw", "to_nhwc", "transpose",
+]  # fmt: skip
 
 
 def is_ir(v: Any) -> bool:
@@ -46,41 +50,6 @@ def tensor(ctx: Context, v: Any, dtype: sdt.DType | None = None) -> Tensor:
     raise ctx.error(f"cannot use {type(v).__name__} value {v!r} as a tensor")
 
 
-def transpose(ctx: Context, x: Tensor, perm: Sequence[int], name: str = "transpose") -> Tensor:
-    perm = tuple(int(p) for p in perm)
-    if perm == tuple(range(len(perm))):
-        return x
-    if x.data is not None:
-        return ctx.const(np.transpose(x.data, perm), name)
-    shape = tuple(sig(x)[p] for p in perm)
-    return ctx.op("TRANSPOSE", [x, ctx.ints(perm, "perm")], (x.dtype, shape), name)
-
-
-def to_nhwc(ctx: Context, x: Tensor) -> Tensor:
-    return transpose(ctx, x, NCHW_TO_NHWC, "to_nhwc")
-
-
-def to_nchw(ctx: Context, x: Tensor, out: tuple | None = None, name: str = "to_nchw") -> Tensor:
-    if out is None:
-        return transpose(ctx, x, NHWC_TO_NCHW, name)
-    return ctx.op("TRANSPOSE", [x, ctx.ints(NHWC_TO_NCHW, "perm")], out, name)
-
-
-def cast(ctx: Context, x: Tensor, dtype: sdt.DType, name: str = "cast") -> Tensor:
-    if x.dtype == dtype:
-        return x
-    if x.data is not None and dtype != sdt.float16:  # (constants are float32 at most)
-        return ctx.const(x.data.astype(dtype.numpy), name)
-    return ctx.op(
-        "CAST",
-        [x],
-        (dtype, sig(x)),
-        name,
-        in_data_type=x.dtype.tflite_name,
-        out_data_type=dtype.tflite_name,
-    )
-
-
 def shape_tensor(ctx: Context, dims: Sequence[Any]) -> Tensor | list[int]:
     """A reshape target: a constant list (at most one unknown, as -1) or a runtime int32 vector."""
     syms = [d for d in dims if isinstance(d, SymVal)]
@@ -106,17 +75,10 @@ def reshape(ctx: Context, x: Tensor, dims: Sequence[Any], out: tuple | None = No
     """RESHAPE ``x`` to ``dims`` (ints and SymVals); ``out`` is the result type when known."""
     target = shape_tensor(ctx, dims)
     if isinstance(target, list):
-        if x.data is not None and -1 not in target:
-            return ctx.const(x.data.reshape(target), "reshaped")
+        # (with the type given, several -1s pass through as they always have)
         if out is None:
-            out = (x.dtype, tuple(target))
-            if -1 in target and all(d >= 0 for d in sig(x)):
-                known = int(np.prod([d for d in target if d != -1]))
-                total = int(np.prod(sig(x)))
-                out = (x.dtype, tuple(total // max(known, 1) if d == -1 else d for d in target))
-        if out[1] == sig(x) and sum(d < 0 for d in out[1]) <= 1:
-            return x
-        return ctx.op("RESHAPE", [x, ctx.ints(target)], out, "reshape", new_shape=tuple(target))
+            out = (x.dtype, shared.reshape_sig(sig(x), target))
+        return shared.reshape(ctx, x, target, out=out)
     if out is None:
         out = (x.dtype, tuple(-1 if isinstance(d, SymVal) else int(d) for d in dims))
     return ctx.op("RESHAPE", [x, target], out, "reshape")
@@ -133,16 +95,5 @@ def runtime_dim(ctx: Context, x: Tensor, axis: int) -> SymVal | int:
 
 
 def normalize_axis(ctx: Context, axis: int, rank: int) -> int:
-    if not -max(rank, 1) <= axis < max(rank, 1):
-        raise ctx.error(f"axis {axis} out of range for rank {rank}")
-    return axis % rank if rank else 0
-
-
-def expand_rank(ctx: Context, x: Tensor, rank: int) -> Tensor:
-    """Prefix 1-dims so that ``x`` has ``rank`` dims (a broadcasting no-op)."""
-    if x.rank >= rank:
-        return x
-    dims = (1,) * (rank - x.rank) + sig(x)
-    if x.data is not None:
-        return ctx.const(x.data.reshape(dims), "expanded")
-    return reshape(ctx, x, dims, (x.dtype, dims))
+    """``axis`` in ``[0, rank)`` by torch's rule (a 0-d tensor takes axes -1 and 0)."""
+    return shared.normalize_axis(axis, rank, ctx.error, scalar_as_vector=True)

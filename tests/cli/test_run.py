@@ -70,3 +70,32 @@ def test_failures_are_one_line(tmp_path):
 def test_debug_shows_the_traceback():
     done = siglite("run", CODING, "--signature", "nope", "--debug")
     assert done.returncode == 1 and "Traceback" in done.stderr and "SignatureError" in done.stderr
+
+
+INT8 = FIXTURES / "int8_cnn.tflite"
+
+
+def test_integer_inputs_are_not_wrapped_or_truncated(tmp_path):
+    """int8 inputs refuse values outside [-128, 127] and fractions instead of wrapping them."""
+    done = siglite("run", INT8, "--input", "image=1000")
+    assert_clean_failure(done, "'image'", "do not fit int8")
+    np.save(tmp_path / "half.npy", np.full((1, 16, 16, 3), 0.5, np.float32))
+    done = siglite("run", INT8, "--input", f"image={tmp_path / 'half.npy'}")
+    assert_clean_failure(done, "'image'", "whole numbers")
+
+
+def test_at_file_with_binary_content_is_a_clean_error(tmp_path):
+    np.save(tmp_path / "image.npy", np.zeros((1, 16, 16, 3), np.int8))
+    done = siglite("run", INT8, "--input", f"image=@{tmp_path / 'image.npy'}")
+    assert_clean_failure(done, "not UTF-8 JSON text", "without @")
+
+
+def test_int8_fixture_on_the_edge_delegate_matches_the_reference(tmp_path):
+    ref = _ref("int8_cnn")
+    np.save(tmp_path / "image.npy", ref["case0/in/image"])
+    out = tmp_path / "out.npz"
+    done = siglite("run", INT8, "--delegates", "edge", "--input",
+                   f"image={tmp_path / 'image.npy'}", "-o", out)  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    with np.load(out, allow_pickle=False) as got:
+        np.testing.assert_array_equal(got["output_0"], ref["case0/out_ref/output_0"])

@@ -114,6 +114,23 @@ def usable_out(out: Any, shape: tuple[int, ...], *operands: Any) -> Any:
     return out
 
 
+def matmul_nt(a: Any, b: Any, out: Any = None) -> Any:
+    """``a @ b.T`` for matrices (into ``out`` when given): FULLY_CONNECTED and im2col GEMMs.
+
+    With few rows in ``a`` and a large ``b``, OpenBLAS computes the product faster in the
+    transposed orientation, ``(b @ a.T).T`` (measured 1.1-1.8x for 3 to 64 rows).
+    """
+    xp = array_module(a)
+    rows, size = a.shape[0], b.size
+    if not (3 <= rows <= 32 and size >= 1 << 17) and not (3 <= rows <= 64 and size >= 1 << 18):
+        return xp.matmul(a, b.T, out=out)
+    res = xp.matmul(b, a.T).T
+    if out is None:
+        return xp.ascontiguousarray(res)
+    out[...] = res
+    return out
+
+
 def activate_inplace(x: Any, name: str | None) -> Any:
     """:func:`apply_activation` on an array this kernel owns, overwriting it (same values: a
     clamp with a lower bound only is the maximum that ``clip`` computes)."""
@@ -168,7 +185,7 @@ def conv_2d(
     n, p = x.shape[0], cols.shape[0]
     if groups == 1:
         dest = usable_out(out, (n, *out_hw, o), x, filt)
-        res = xp.matmul(cols, filt.reshape(o, -1).T, out=_rows(dest, p))
+        res = matmul_nt(cols, filt.reshape(o, -1), _rows(dest, p))
     else:
         dest, og = None, o // groups
         g_cols = cols.reshape(p, kh * kw, groups, ci).transpose(2, 0, 1, 3).reshape(groups, p, -1)

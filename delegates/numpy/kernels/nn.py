@@ -7,7 +7,7 @@ from siglite.errors import ExecutionError, InvalidModelError, UnsupportedOpError
 
 from ..table import KERNELS
 from .activations import apply_activation
-from .conv import activate_inplace, require_float, usable_out
+from .conv import activate_inplace, matmul_nt, require_float, usable_out
 from .xp import array_module
 
 # TFLite's L2_NORMALIZATION divides by max(norm, this) so that all-zero rows stay zero.
@@ -37,9 +37,7 @@ def fully_connected(
     rows = x.reshape(-1, depth)
     shape = (*x.shape[:-1], units) if keep_num_dims else (rows.shape[0], units)
     dest = usable_out(out, shape, x, weights)
-    res = array_module(x).matmul(
-        rows, weights.T, out=None if dest is None else dest.reshape(rows.shape[0], units)
-    )
+    res = matmul_nt(rows, weights, None if dest is None else dest.reshape(rows.shape[0], units))
     if bias is not None:
         res += bias.astype(res.dtype, copy=False)
     res = activate_inplace(res, fused_activation)

@@ -28,7 +28,7 @@ def prelu(ctx: GraphContext, node: NodeView):
     # ONNX broadcasts the slope to X only (unidirectional); PRELU's output has X's shape.
     if bshape(x, slope) != x.signature_shape:
         raise node.error("slope must broadcast to the input shape")
-    return [ctx.op("PRELU", [x, slope], x.dtype, x.signature_shape)]
+    return [ctx.op("PRELU", [x, slope], (x.dtype, x.signature_shape))]
 
 
 def _elu(ctx: GraphContext, x, alpha: float):
@@ -38,8 +38,7 @@ def _elu(ctx: GraphContext, x, alpha: float):
     return ctx.op(
         "SELECT_V2",
         [binary(ctx, "GREATER", x, scalar(ctx, 0.0, x)), x, neg],
-        x.dtype,
-        x.signature_shape,
+        (x.dtype, x.signature_shape),
     )
 
 
@@ -126,7 +125,7 @@ def thresholded_relu(ctx: GraphContext, node: NodeView):
     x = _float_input(node)
     alpha = float(node.attr("alpha", 1.0))
     keep = binary(ctx, "GREATER", x, scalar(ctx, alpha, x))
-    return [ctx.op("SELECT_V2", [keep, x, scalar(ctx, 0.0, x)], x.dtype, x.signature_shape)]
+    return [ctx.op("SELECT_V2", [keep, x, scalar(ctx, 0.0, x)], (x.dtype, x.signature_shape))]
 
 
 @handler("Shrink")
@@ -139,8 +138,8 @@ def shrink(ctx: GraphContext, node: NodeView):
     zero = scalar(ctx, 0.0, x)
     up = binary(ctx, "ADD", x, scalar(ctx, bias, x))
     down = binary(ctx, "SUB", x, scalar(ctx, bias, x))
-    y = ctx.op("SELECT_V2", [high, down, zero], x.dtype, shape)
-    return [ctx.op("SELECT_V2", [low, up, y], x.dtype, shape)]
+    y = ctx.op("SELECT_V2", [high, down, zero], (x.dtype, shape))
+    return [ctx.op("SELECT_V2", [low, up, y], (x.dtype, shape))]
 
 
 @handler("Sinh", "Cosh")

@@ -102,7 +102,7 @@ def _nan_aware(ctx: GraphContext, op: str, a, b):
     if a.dtype.name not in FLOATS:
         return y
     a_nan = binary(ctx, "NOT_EQUAL", a, a)
-    return ctx.op("SELECT_V2", [a_nan, a, y], a.dtype, bshape(a_nan, a, y))
+    return ctx.op("SELECT_V2", [a_nan, a, y], (a.dtype, bshape(a_nan, a, y)))
 
 
 COMPARE = {
@@ -147,7 +147,7 @@ def where(ctx: GraphContext, node: NodeView):
     c, a, b = node.input(0), node.input(1), node.input(2)
     if a.dtype != b.dtype or a.dtype.name == "string":
         raise node.error("operand dtypes must match and not be strings")
-    return [ctx.op("SELECT_V2", [c, a, b], a.dtype, bshape(c, a, b))]
+    return [ctx.op("SELECT_V2", [c, a, b], (a.dtype, bshape(c, a, b)))]
 
 
 @handler("Mod")
@@ -264,7 +264,7 @@ def clip(ctx: GraphContext, node: NodeView):
     # MAXIMUM/MINIMUM are ``a > b ? a : b``: x goes second so that NaN stays NaN (np.clip).
     out = x
     if lo is not None:
-        out = ctx.op("MAXIMUM", [lo, out], x.dtype, bshape(lo, out))
+        out = ctx.op("MAXIMUM", [lo, out], (x.dtype, bshape(lo, out)))
     if hi is not None:
-        out = ctx.op("MINIMUM", [hi, out], x.dtype, bshape(hi, out))
+        out = ctx.op("MINIMUM", [hi, out], (x.dtype, bshape(hi, out)))
     return [out]

@@ -22,7 +22,9 @@ def _wrap_negative(ctx: GraphContext, node: NodeView, idx, dims):
         raise node.error("negative indices need static dimensions")
     zero = ctx.const(np.array(0, idx.dtype.numpy))
     shifted = binary(ctx, "ADD", idx, ctx.const(dims.astype(idx.dtype.numpy)))
-    return ctx.op("SELECT_V2", [binary(ctx, "LESS", idx, zero), shifted, idx], idx.dtype, sig(idx))
+    return ctx.op(
+        "SELECT_V2", [binary(ctx, "LESS", idx, zero), shifted, idx], (idx.dtype, sig(idx))
+    )
 
 
 @handler("Gather")
@@ -33,7 +35,7 @@ def gather(ctx: GraphContext, node: NodeView):
     axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
     idx = _wrap_negative(ctx, node, idx, sig(x)[axis])
     out = (*sig(x)[:axis], *sig(idx), *sig(x)[axis + 1 :])
-    return [ctx.op("GATHER", [x, idx], x.dtype, out, axis=axis, batch_dims=0)]
+    return [ctx.op("GATHER", [x, idx], (x.dtype, out), axis=axis, batch_dims=0)]
 
 
 @handler("GatherND")
@@ -46,7 +48,7 @@ def gather_nd(ctx: GraphContext, node: NodeView):
         raise node.error("the index depth (last indices dim) must be static")
     idx = _wrap_negative(ctx, node, idx, sig(x)[:k])
     out = (*sig(idx)[:-1], *sig(x)[k:])
-    return [ctx.op("GATHER_ND", [x, idx], x.dtype, out)]
+    return [ctx.op("GATHER_ND", [x, idx], (x.dtype, out))]
 
 
 @handler("GatherElements")
@@ -63,9 +65,9 @@ def gather_along(ctx: GraphContext, node: NodeView, x, idx, axis: int):
     idx = cast(ctx, _wrap_negative(ctx, node, idx, sig(x)[axis]), sdt.int32)
     grid = np.indices(sig(idx), dtype=np.int32)
     parts = [idx if d == axis else ctx.const(grid[d]) for d in range(x.rank)]
-    coords = ctx.op("PACK", parts, sdt.int32, (*sig(idx), x.rank), axis=x.rank,
+    coords = ctx.op("PACK", parts, (sdt.int32, (*sig(idx), x.rank)), axis=x.rank,
                     values_count=x.rank)  # fmt: skip
-    return ctx.op("GATHER_ND", [x, coords], x.dtype, sig(idx))
+    return ctx.op("GATHER_ND", [x, coords], (x.dtype, sig(idx)))
 
 
 def _slice_args(node: NodeView, x):
@@ -110,7 +112,7 @@ def slice_op(ctx: GraphContext, node: NodeView):
             end[a] = e2
             end_mask &= ~(1 << a)
     args = [ctx.const(_i32(v)) for v in (begin, end, stride)]
-    return [ctx.op("STRIDED_SLICE", [x, *args], x.dtype, out, begin_mask=begin_mask,
+    return [ctx.op("STRIDED_SLICE", [x, *args], (x.dtype, out), begin_mask=begin_mask,
                    end_mask=end_mask, ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0,
                    offset=False)]  # fmt: skip
 
@@ -124,12 +126,17 @@ def _full_vector(ctx: GraphContext, values, axes: list[int], rank: int, fill: in
     limits = [ctx.const(np.array(v, values.dtype.numpy)) for v in (-(2**31), 2**31 - 1)]
     v = binary(ctx, "MINIMUM", binary(ctx, "MAXIMUM", values, limits[0]), limits[1])
     v = cast(ctx, v, sdt.int32)
-    both = ctx.op("CONCATENATION", [ctx.const(np.array([fill], np.int32)), v], sdt.int32,
-                  (len(axes) + 1,), axis=0, fused_activation="NONE")  # fmt: skip
+    both = ctx.op(
+        "CONCATENATION",
+        [ctx.const(np.array([fill], np.int32)), v],
+        (sdt.int32, (len(axes) + 1,)),
+        axis=0,
+        fused_activation="NONE",
+    )
     where = np.zeros(rank, np.int32)
     for j, a in enumerate(axes):
         where[a] = j + 1
-    return ctx.op("GATHER", [both, ctx.const(where)], sdt.int32, (rank,), axis=0, batch_dims=0)
+    return ctx.op("GATHER", [both, ctx.const(where)], (sdt.int32, (rank,)), axis=0, batch_dims=0)
 
 
 def _dynamic_slice(ctx: GraphContext, node: NodeView, x):
@@ -149,7 +156,7 @@ def _dynamic_slice(ctx: GraphContext, node: NodeView, x):
     args = [_full_vector(ctx, node.input(i), axes, x.rank, 0) for i in (1, 2)]
     args.append(_full_vector(ctx, steps, axes, x.rank, 1))
     out = tuple(-1 if i in axes else d for i, d in enumerate(sig(x)))
-    return ctx.op("STRIDED_SLICE", [x, *args], x.dtype, out, begin_mask=mask, end_mask=mask,
+    return ctx.op("STRIDED_SLICE", [x, *args], (x.dtype, out), begin_mask=mask, end_mask=mask,
                   ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0, offset=False)  # fmt: skip
 
 
@@ -181,13 +188,13 @@ def pad(ctx: GraphContext, node: NodeView):
     pads_t = ctx.const(table)
     if mode == "constant":
         if float(value) == 0.0:
-            return [ctx.op("PAD", [x, pads_t], x.dtype, out)]
+            return [ctx.op("PAD", [x, pads_t], (x.dtype, out))]
         fill = ctx.const(np.array(value, x.dtype.numpy))
-        return [ctx.op("PADV2", [x, pads_t, fill], x.dtype, out)]
+        return [ctx.op("PADV2", [x, pads_t, fill], (x.dtype, out))]
     if mode == "reflect":
         if any(table[i].max() >= d for i, d in enumerate(sig(x)) if d >= 0):
             raise node.error("reflect padding must be smaller than the dimension")
-        return [ctx.op("MIRROR_PAD", [x, pads_t], x.dtype, out, mode="REFLECT")]
+        return [ctx.op("MIRROR_PAD", [x, pads_t], (x.dtype, out), mode="REFLECT")]
     raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
 
 
@@ -200,17 +207,17 @@ def _dynamic_pad(ctx: GraphContext, node: NodeView, x, mode: str):
         raise node.error(f"run-time pads must be a vector of {2 * x.rank} values")
     pairs = reshape(ctx, cast(ctx, pads, sdt.int32), (2, x.rank))
     swap = ctx.const(np.array([1, 0], np.int32))
-    table = ctx.op("TRANSPOSE", [pairs, swap], sdt.int32, (x.rank, 2))
+    table = ctx.op("TRANSPOSE", [pairs, swap], (sdt.int32, (x.rank, 2)))
     out = (-1,) * x.rank
     if mode == "reflect":
-        return ctx.op("MIRROR_PAD", [x, table], x.dtype, out, mode="REFLECT")
+        return ctx.op("MIRROR_PAD", [x, table], (x.dtype, out), mode="REFLECT")
     if mode != "constant":
         raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
     if not node.has_input(2):
-        return ctx.op("PAD", [x, table], x.dtype, out)
+        return ctx.op("PAD", [x, table], (x.dtype, out))
     value = node.input(2)
     value = reshape(ctx, value, ()) if value.rank else value
-    return ctx.op("PADV2", [x, table, value], x.dtype, out)
+    return ctx.op("PADV2", [x, table, value], (x.dtype, out))
 
 
 @handler("Trilu")
@@ -230,4 +237,4 @@ def trilu(ctx: GraphContext, node: NodeView):
         k_s = cast(ctx, k_t, sdt.int64)
         mask = binary(ctx, "GREATER_EQUAL" if upper else "LESS_EQUAL", offset, k_s)
     zero = ctx.const(np.array(0, x.dtype.numpy))
-    return [ctx.op("SELECT_V2", [mask, x, zero], x.dtype, sig(x))]
+    return [ctx.op("SELECT_V2", [mask, x, zero], (x.dtype, sig(x)))]

@@ -30,7 +30,7 @@ def gemm(ctx: GraphContext, node: NodeView):
         if c.rank < 2 or c.shape[0] == 1:
             bias = ctx.const((c.data.reshape(n) * beta).astype(c.data.dtype))
             c = None
-    y = ctx.op("FULLY_CONNECTED", [a, weights, bias], a.dtype, (sig(a)[0], n),
+    y = ctx.op("FULLY_CONNECTED", [a, weights, bias], (a.dtype, (sig(a)[0], n)),
                fused_activation="NONE", keep_num_dims=False)  # fmt: skip
     if alpha != 1.0:
         y = binary(ctx, "MUL", y, scalar(ctx, alpha, y))
@@ -52,19 +52,19 @@ def matmul(ctx: GraphContext, node: NodeView):
     if b.data is not None and b.rank == 2 and a.rank >= 2:
         w = ctx.const(np.ascontiguousarray(b.data.T))
         out = (*sig(a)[:-1], b.shape[1])
-        return [ctx.op("FULLY_CONNECTED", [a, w, None], a.dtype, out,
+        return [ctx.op("FULLY_CONNECTED", [a, w, None], (a.dtype, out),
                        fused_activation="NONE", keep_num_dims=True)]  # fmt: skip
     a2 = reshape(ctx, a, (1, sig(a)[0])) if a.rank == 1 else a
     b2 = reshape(ctx, b, (sig(b)[0], 1)) if b.rank == 1 else b
     batch = bshape(_batch(ctx, a2), _batch(ctx, b2)) if max(a2.rank, b2.rank) > 2 else ()
     out = (*batch, sig(a2)[-2], sig(b2)[-1])
-    y = ctx.op("BATCH_MATMUL", [a2, b2], a.dtype, out, adj_x=False, adj_y=False)
+    y = ctx.op("BATCH_MATMUL", [a2, b2], (a.dtype, out), adj_x=False, adj_y=False)
     if a.rank == 1 or b.rank == 1:
         drop = tuple(
             i for i, flag in ((len(out) - 2, a.rank == 1), (len(out) - 1, b.rank == 1)) if flag
         )
         kept = tuple(d for i, d in enumerate(out) if i not in drop)
-        y = ctx.op("SQUEEZE", [y], a.dtype, kept, squeeze_dims=drop)
+        y = ctx.op("SQUEEZE", [y], (a.dtype, kept), squeeze_dims=drop)
     return [y]
 
 

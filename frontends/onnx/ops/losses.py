@@ -24,14 +24,14 @@ def _nll(ctx: GraphContext, node: NodeView, logp, target, weight):
         ignore_t = ctx.const(np.array(int(ignore), target.dtype.numpy))
         mask = binary(ctx, "NOT_EQUAL", target, ignore_t)
         zero = ctx.const(np.array(0, target.dtype.numpy))
-        target = ctx.op("SELECT_V2", [mask, target, zero], target.dtype, sig(target))
+        target = ctx.op("SELECT_V2", [mask, target, zero], (target.dtype, sig(target)))
     n, *rest = sig(target)
     idx = reshape(ctx, target, (n, 1, *rest))
     picked = reshape(ctx, gather_along(ctx, node, logp, idx, 1), sig(target))
     loss = unary(ctx, "NEG", picked)
     w = None
     if weight is not None:
-        w = ctx.op("GATHER", [weight, target], weight.dtype, sig(target), axis=0, batch_dims=0)
+        w = ctx.op("GATHER", [weight, target], (weight.dtype, sig(target)), axis=0, batch_dims=0)
     if mask is not None:
         m = cast(ctx, mask, logp.dtype)
         w = m if w is None else binary(ctx, "MUL", w, m)

@@ -16,7 +16,7 @@ def _to_2d(ctx: GraphContext, node: NodeView, x):
     if x.rank == 3:
         axis = ctx.const(np.array(2, np.int32))
         s = sig(x)
-        return ctx.op("EXPAND_DIMS", [x, axis], x.dtype, (s[0], s[1], 1, s[2]))
+        return ctx.op("EXPAND_DIMS", [x, axis], (x.dtype, (s[0], s[1], 1, s[2])))
     if x.rank != 4:
         raise node.error(f"{x.rank - 2}-D spatial input is not supported (1-D and 2-D are)")
     return x
@@ -26,7 +26,7 @@ def _from_2d(ctx: GraphContext, y, one_d: bool):
     if not one_d:
         return y
     s = sig(y)
-    return ctx.op("SQUEEZE", [y], y.dtype, (s[0], s[1], s[3]), squeeze_dims=(2,))
+    return ctx.op("SQUEEZE", [y], (y.dtype, (s[0], s[1], s[3])), squeeze_dims=(2,))
 
 
 def _filter(ctx: GraphContext, node: NodeView, w, perm, one_d: bool):
@@ -35,8 +35,11 @@ def _filter(ctx: GraphContext, node: NodeView, w, perm, one_d: bool):
         if w.data is not None:
             w = ctx.const(w.data[:, :, None, :])
         else:
-            w = ctx.op("EXPAND_DIMS", [w, ctx.const(np.array(2, np.int32))], w.dtype,
-                       (s[0], s[1], 1, s[2]))  # fmt: skip
+            w = ctx.op(
+                "EXPAND_DIMS",
+                [w, ctx.const(np.array(2, np.int32))],
+                (w.dtype, (s[0], s[1], 1, s[2])),
+            )
     return transpose(ctx, w, perm, "filter")
 
 
@@ -67,10 +70,10 @@ def conv(ctx: GraphContext, node: NodeView):
     }
     if group == 1:
         f = _filter(ctx, node, w, (0, 2, 3, 1), one_d)
-        y = ctx.op("CONV_2D", [xh, f, bias], x.dtype, out_shape, **attrs)
+        y = ctx.op("CONV_2D", [xh, f, bias], (x.dtype, out_shape), **attrs)
     elif group == cin and sig(w)[1] == 1 and m % cin == 0:
         f = _filter(ctx, node, w, (1, 2, 3, 0), one_d)
-        y = ctx.op("DEPTHWISE_CONV_2D", [xh, f, bias], x.dtype, out_shape,
+        y = ctx.op("DEPTHWISE_CONV_2D", [xh, f, bias], (x.dtype, out_shape),
                    depth_multiplier=m // cin, **attrs)  # fmt: skip
     else:
         y = _grouped(ctx, node, xh, w, bias, group, out_shape, attrs, one_d)
@@ -89,8 +92,8 @@ def _grouped(ctx, node, xh, w, bias, group, out_shape, attrs, one_d):
         wg = ctx.const(w.data[g * mg : (g + 1) * mg])
         f = _filter(ctx, node, wg, (0, 2, 3, 1), one_d)
         bg = ctx.const(bias.data[g * mg : (g + 1) * mg])
-        ys.append(ctx.op("CONV_2D", [xs[g], f, bg], xh.dtype, (*out_shape[:3], mg), **attrs))
-    return ctx.op("CONCATENATION", ys, xh.dtype, out_shape, axis=3, fused_activation="NONE")
+        ys.append(ctx.op("CONV_2D", [xs[g], f, bg], (xh.dtype, (*out_shape[:3], mg)), **attrs))
+    return ctx.op("CONCATENATION", ys, (xh.dtype, out_shape), axis=3, fused_activation="NONE")
 
 
 def _pool_common(ctx: GraphContext, node: NodeView):
@@ -162,8 +165,7 @@ def _pool(ctx, op, xh, sp: Spatial, kernel):
     return ctx.op(
         op,
         [xh],
-        xh.dtype,
-        (s[0], *sp.out_hw, s[3]),
+        (xh.dtype, (s[0], *sp.out_hw, s[3])),
         padding=sp.padding,
         stride_h=sp.strides[0],
         stride_w=sp.strides[1],
@@ -205,7 +207,7 @@ def global_pool(ctx: GraphContext, node: NodeView):
     op = "MEAN" if node.op_type == "GlobalAveragePool" else "REDUCE_MAX"
     out = tuple(d if i < 2 else 1 for i, d in enumerate(sig(x)))
     axes_t = ctx.const(np.array(axes, np.int32))
-    return [ctx.op(op, [x, axes_t], x.dtype, out, keep_dims=True)]
+    return [ctx.op(op, [x, axes_t], (x.dtype, out), keep_dims=True)]
 
 
 def _transpose_pads(node: NodeView, hw, kernel, strides, outpad, full) -> tuple[int, ...]:
@@ -260,7 +262,7 @@ def conv_transpose(ctx: GraphContext, node: NodeView):
         t, left, bt, r = pads
         size = (n, full[0] - t - bt, full[1] - left - r, cout)
         begin = ctx.const(np.array([0, t, left, 0], np.int32))
-        y = ctx.op("SLICE", [y, begin, ctx.const(np.array(size, np.int32))], x.dtype, size)
+        y = ctx.op("SLICE", [y, begin, ctx.const(np.array(size, np.int32))], (x.dtype, size))
     if b is not None:
         y = binary(ctx, "ADD", y, b)
     return [_from_2d(ctx, to_nchw(ctx, y), one_d)]
@@ -271,13 +273,19 @@ def _filter_1d(ctx: GraphContext, w):
         return ctx.const(w.data[:, :, None, :])
     s = sig(w)
     axis = ctx.const(np.array(2, np.int32))
-    return ctx.op("EXPAND_DIMS", [w, axis], w.dtype, (s[0], s[1], 1, s[2]))
+    return ctx.op("EXPAND_DIMS", [w, axis], (w.dtype, (s[0], s[1], 1, s[2])))
 
 
 def _transpose_conv(ctx: GraphContext, x, w, full, strides):
     n, cout = sig(x)[0], sig(w)[1]
     out_shape = ctx.const(np.array([n, *full, cout], np.int32))
     f = transpose(ctx, w, (1, 2, 3, 0), "filter")
-    return ctx.op("TRANSPOSE_CONV", [out_shape, f, to_nhwc(ctx, x), None], x.dtype,
-                  (n, *full, cout), padding="VALID", stride_h=strides[0], stride_w=strides[1],
-                  fused_activation="NONE")  # fmt: skip
+    return ctx.op(
+        "TRANSPOSE_CONV",
+        [out_shape, f, to_nhwc(ctx, x), None],
+        (x.dtype, (n, *full, cout)),
+        padding="VALID",
+        stride_h=strides[0],
+        stride_w=strides[1],
+        fused_activation="NONE",
+    )

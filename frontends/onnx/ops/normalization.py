@@ -59,7 +59,7 @@ def batch_norm(ctx: GraphContext, node: NodeView):
 
 def _mean(ctx: GraphContext, x, axes):
     out = tuple(1 if i in axes else d for i, d in enumerate(sig(x)))
-    return ctx.op("MEAN", [x, ctx.const(np.array(axes, np.int32))], x.dtype, out, keep_dims=True)
+    return ctx.op("MEAN", [x, ctx.const(np.array(axes, np.int32))], (x.dtype, out), keep_dims=True)
 
 
 def _normalize(ctx: GraphContext, x, axes, eps: float, stats: list | None = None):
@@ -123,7 +123,7 @@ def lrn(ctx: GraphContext, node: NodeView):
     xh = to_nhwc(ctx, x)
     sq = binary(ctx, "MUL", xh, xh)
     zeros = ctx.const(np.zeros(c, x.dtype.numpy))
-    s = ctx.op("CONV_2D", [sq, ctx.const(band), zeros], x.dtype, sig(sq), padding="VALID",
+    s = ctx.op("CONV_2D", [sq, ctx.const(band), zeros], (x.dtype, sig(sq)), padding="VALID",
                stride_h=1, stride_w=1, dilation_h_factor=1, dilation_w_factor=1,
                fused_activation="NONE")  # fmt: skip
     den = binary(ctx, "POW", binary(ctx, "ADD", s, scalar(ctx, bias, x)), scalar(ctx, beta, x))
@@ -174,7 +174,7 @@ def lp_normalization(ctx: GraphContext, node: NodeView):
     axes = ctx.const(np.array([axis], np.int32))
     out = tuple(1 if i == axis else d for i, d in enumerate(sig(x)))
     v = unary(ctx, "ABS", x) if p == 1 else binary(ctx, "MUL", x, x)
-    norm = ctx.op("SUM", [v, axes], x.dtype, out, keep_dims=True)
+    norm = ctx.op("SUM", [v, axes], (x.dtype, out), keep_dims=True)
     if p == 2:
         norm = unary(ctx, "SQRT", norm)
     # An all-zero slice has norm 0: divide by the smallest normal instead (0 / tiny = 0).
@@ -204,10 +204,10 @@ def _one_hot_max(ctx: GraphContext, node: NodeView, x, axis: int):
     if n < 0:
         raise node.error("the hardmax axis must be static")
     out = tuple(d for i, d in enumerate(sig(x)) if i != axis)
-    idx = ctx.op("ARG_MAX", [x, ctx.const(np.array([axis], np.int32))], sdt.int32, out,
+    idx = ctx.op("ARG_MAX", [x, ctx.const(np.array([axis], np.int32))], (sdt.int32, out),
                  output_type="INT32")  # fmt: skip
     kept = tuple(1 if i == axis else d for i, d in enumerate(sig(x)))
-    idx = ctx.op("EXPAND_DIMS", [idx, ctx.const(np.array(axis, np.int32))], sdt.int32, kept)
+    idx = ctx.op("EXPAND_DIMS", [idx, ctx.const(np.array(axis, np.int32))], (sdt.int32, kept))
     positions = np.arange(n, dtype=np.int32).reshape([n if i == axis else 1 for i in range(x.rank)])
     hit = binary(ctx, "EQUAL", idx, ctx.const(positions))
     return cast(ctx, hit, x.dtype)

@@ -126,6 +126,6 @@ def pad_nhwc(ctx: GraphContext, xh, explicit, value: float):
     s = sig(xh)
     out = (s[0], s[1] + t + b if s[1] >= 0 else -1, s[2] + left + r if s[2] >= 0 else -1, s[3])
     if value == 0.0:
-        return ctx.op("PAD", [xh, paddings], xh.dtype, out)
+        return ctx.op("PAD", [xh, paddings], (xh.dtype, out))
     fill = ctx.const(np.array(value, xh.dtype.numpy))
-    return ctx.op("PADV2", [xh, paddings, fill], xh.dtype, out)
+    return ctx.op("PADV2", [xh, paddings, fill], (xh.dtype, out))

@@ -53,13 +53,13 @@ def _axes(ctx: GraphContext, node: NodeView, x):
 def reduce(ctx: GraphContext, op: str, x, axes, keep: bool):
     if isinstance(axes, DynamicAxes):
         out = (-1,) * (x.rank if keep else x.rank - axes.count)
-        return ctx.op(op, [x, axes.tensor], x.dtype, out, keep_dims=keep)
+        return ctx.op(op, [x, axes.tensor], (x.dtype, out), keep_dims=keep)
     if keep:
         out = tuple(1 if i in axes else d for i, d in enumerate(sig(x)))
     else:
         out = tuple(d for i, d in enumerate(sig(x)) if i not in axes)
     axes_t = ctx.const(np.array(axes, np.int32))
-    return ctx.op(op, [x, axes_t], x.dtype, out, keep_dims=keep)
+    return ctx.op(op, [x, axes_t], (x.dtype, out), keep_dims=keep)
 
 
 @handler(*REDUCE, *COMPOSED)
@@ -73,9 +73,9 @@ def reduction(ctx: GraphContext, node: NodeView):
         if node.op_type == "ReduceMax":
             return [reduce(ctx, "REDUCE_ANY", x, axes, keep)]
         # all(x) = not any(not x): REDUCE_ANY is the more widely implemented builtin
-        inv = ctx.op("LOGICAL_NOT", [x], x.dtype, sig(x))
+        inv = ctx.op("LOGICAL_NOT", [x], (x.dtype, sig(x)))
         any_t = reduce(ctx, "REDUCE_ANY", inv, axes, keep)
-        return [ctx.op("LOGICAL_NOT", [any_t], x.dtype, sig(any_t))]
+        return [ctx.op("LOGICAL_NOT", [any_t], (x.dtype, sig(any_t)))]
     check_dtype(node, x, ARITH if node.op_type in REDUCE else FLOATS)
     if 0 in sig(x) and node.op_type in ("ReduceMax", "ReduceMin", "ReduceLogSumExp"):
         raise node.error(
@@ -90,7 +90,7 @@ def reduction(ctx: GraphContext, node: NodeView):
             return [x]
         m = reduce(ctx, "REDUCE_MAX", x, axes, True)
         finite = binary(ctx, "LESS", unary(ctx, "ABS", m), scalar(ctx, np.inf, m))
-        m = ctx.op("SELECT_V2", [finite, m, scalar(ctx, 0.0, m)], x.dtype, sig(m))
+        m = ctx.op("SELECT_V2", [finite, m, scalar(ctx, 0.0, m)], (x.dtype, sig(m)))
         s = reduce(ctx, "SUM", unary(ctx, "EXP", binary(ctx, "SUB", x, m)), axes, keep)
         m_out = m if keep else reduce(ctx, "REDUCE_MAX", m, axes, False)
         return [binary(ctx, "ADD", unary(ctx, "LOG", s), m_out)]
@@ -119,15 +119,17 @@ def arg_reduce(ctx: GraphContext, node: NodeView):
     if last:
         if n < 0:
             raise node.error("select_last_index=1 needs a static reduced dimension")
-        x = ctx.op("REVERSE_V2", [x, ctx.const(np.array([axis], np.int32))], x.dtype, sig(x))
+        x = ctx.op("REVERSE_V2", [x, ctx.const(np.array([axis], np.int32))], (x.dtype, sig(x)))
     op = "ARG_MAX" if node.op_type == "ArgMax" else "ARG_MIN"
     out = tuple(d for i, d in enumerate(sig(x)) if i != axis)
-    y = ctx.op(op, [x, ctx.const(np.array([axis], np.int32))], sdt.int64, out, output_type="INT64")
+    y = ctx.op(
+        op, [x, ctx.const(np.array([axis], np.int32))], (sdt.int64, out), output_type="INT64"
+    )
     if last:
         y = binary(ctx, "SUB", ctx.const(np.array(n - 1, np.int64)), y)
     if keep:
         kept = tuple(1 if i == axis else d for i, d in enumerate(sig(x)))
-        y = ctx.op("EXPAND_DIMS", [y, ctx.const(np.array(axis, np.int32))], sdt.int64, kept)
+        y = ctx.op("EXPAND_DIMS", [y, ctx.const(np.array(axis, np.int32))], (sdt.int64, kept))
     return [y]
 
 
@@ -169,4 +171,4 @@ def cumsum(ctx: GraphContext, node: NodeView):
         axis_t = ctx.const(np.array(axis, np.int32))
     else:  # a run-time axis; CUMSUM accepts negative axes as ONNX does
         axis_t = cast(ctx, node.input(1), sdt.int32)
-    return [ctx.op("CUMSUM", [x, axis_t], x.dtype, sig(x), exclusive=exclusive, reverse=rev)]
+    return [ctx.op("CUMSUM", [x, axis_t], (x.dtype, sig(x)), exclusive=exclusive, reverse=rev)]

@@ -149,7 +149,7 @@ def _tflite_resize(ctx: GraphContext, node: NodeView, x, p: ResizeParams):
     xh = to_nhwc(ctx, x)
     s = sig(xh)
     size_t = ctx.const(np.array([oh, ow], np.int32))
-    y = ctx.op(op, [xh, size_t], x.dtype, (s[0], oh, ow, s[3]), align_corners=align,
+    y = ctx.op(op, [xh, size_t], (x.dtype, (s[0], oh, ow, s[3])), align_corners=align,
                half_pixel_centers=half)  # fmt: skip
     return to_nchw(ctx, y)
 
@@ -162,7 +162,7 @@ def _element(ctx: GraphContext, t, j: int, dtype):
     if t.data is not None:
         return ctx.const(np.asarray(t.data.reshape(-1)[j]).astype(dtype.numpy).reshape(()))
     at = ctx.const(np.array(j, np.int32))
-    e = ctx.op("GATHER", [reshape(ctx, t, (-1,)), at], t.dtype, (), axis=0, batch_dims=0)
+    e = ctx.op("GATHER", [reshape(ctx, t, (-1,)), at], (t.dtype, ()), axis=0, batch_dims=0)
     return cast(ctx, e, dtype)
 
 
@@ -189,7 +189,7 @@ def _plans(ctx: GraphContext, node: NodeView, x, p: ResizeParams) -> list[AxisPl
             op = "MINIMUM" if p.policy == "not_larger" else "MAXIMUM"
             one = scales[0]
             for s in scales[1:]:
-                one = ctx.op(op, [one, s], f64, ())
+                one = ctx.op(op, [one, s], (f64, ()))
             scales = [one] * len(axes)
             # round half up, as the specification: floor(scale * length + 0.5)
             outs = [_floor(ctx, _add(ctx, _mul(ctx, one, _f64(ctx, n)), _f64(ctx, 0.5)))
@@ -214,19 +214,19 @@ def _roi(ctx: GraphContext, node: NodeView, p: ResizeParams, j: int, k: int):
 
 
 def _mul(ctx, a, b):
-    return ctx.op("MUL", [a, b], a.dtype, ())
+    return ctx.op("MUL", [a, b], (a.dtype, ()))
 
 
 def _add(ctx, a, b):
-    return ctx.op("ADD", [a, b], a.dtype, ())
+    return ctx.op("ADD", [a, b], (a.dtype, ()))
 
 
 def _div(ctx, a, b):
-    return ctx.op("DIV", [a, b], a.dtype, ())
+    return ctx.op("DIV", [a, b], (a.dtype, ()))
 
 
 def _floor(ctx, a):
-    return ctx.op("FLOOR", [a], a.dtype, ())
+    return ctx.op("FLOOR", [a], (a.dtype, ()))
 
 
 def _identity(plan: AxisPlan) -> bool:

@@ -40,7 +40,7 @@ def _op(ctx: GraphContext, op: str, a, b):
 
 
 def _select(ctx: GraphContext, cond, a, b):
-    return ctx.op("SELECT_V2", [cond, a, b], b.dtype, bshape(cond, a, b))
+    return ctx.op("SELECT_V2", [cond, a, b], (b.dtype, bshape(cond, a, b)))
 
 
 def _half_pixel(ctx: GraphContext, y, s):
@@ -52,7 +52,7 @@ def coordinates(ctx: GraphContext, node: NodeView, plan: AxisPlan, ctm: str):
     n, s = plan.length, plan.scale
     zero, one = ctx.const(np.array(0, np.int32)), ctx.const(np.array(1, np.int32))
     count = -1 if plan.out.data is None else int(plan.out.data)
-    y = cast(ctx, ctx.op("RANGE", [zero, plan.out, one], sdt.int32, (count,)), F64)
+    y = cast(ctx, ctx.op("RANGE", [zero, plan.out, one], (sdt.int32, (count,))), F64)
     width = _op(ctx, "MUL", s, _c(ctx, float(n)))  # scale * length, a float
     width_is_one = _op(ctx, "EQUAL", width, _c(ctx, 1.0))
     if ctm == "half_pixel":
@@ -92,12 +92,12 @@ def _crop_coordinates(ctx: GraphContext, plan: AxisPlan, y, width, width_is_one)
 def _gather(ctx: GraphContext, data, plan: AxisPlan, index):
     """data at float64 source ``index`` (clamped into the axis) along the plan's axis."""
     # MAXIMUM/MINIMUM are ``a > b ? a : b``; the bounds are never NaN.
-    index = ctx.op("MAXIMUM", [index, _c(ctx, 0.0)], F64, sig(index))
-    index = ctx.op("MINIMUM", [index, _c(ctx, plan.length - 1.0)], F64, sig(index))
+    index = ctx.op("MAXIMUM", [index, _c(ctx, 0.0)], (F64, sig(index)))
+    index = ctx.op("MINIMUM", [index, _c(ctx, plan.length - 1.0)], (F64, sig(index)))
     idx = cast(ctx, index, sdt.int32)
     out = list(sig(data))
     out[plan.axis] = sig(idx)[0]
-    return ctx.op("GATHER", [data, idx], data.dtype, out, axis=plan.axis, batch_dims=0)
+    return ctx.op("GATHER", [data, idx], (data.dtype, out), axis=plan.axis, batch_dims=0)
 
 
 def _along_axis(ctx: GraphContext, v, data, axis: int):
@@ -106,7 +106,7 @@ def _along_axis(ctx: GraphContext, v, data, axis: int):
 
 
 def _nearest(ctx: GraphContext, node: NodeView, data, plan: AxisPlan, x, mode: str):
-    floor = ctx.op("FLOOR", [x], F64, sig(x))
+    floor = ctx.op("FLOOR", [x], (F64, sig(x)))
     frac = _op(ctx, "SUB", x, floor)
     tests = {"round_prefer_floor": ("GREATER", 0.5), "round_prefer_ceil": ("GREATER_EQUAL", 0.5),
              "ceil": ("GREATER", 0.0)}  # fmt: skip
@@ -140,7 +140,7 @@ def _cubic_weights(ctx: GraphContext, t, a: float) -> list[Any]:
 
 
 def _interpolate(ctx: GraphContext, node: NodeView, data, plan: AxisPlan, x, p) -> Any:
-    floor = ctx.op("FLOOR", [x], F64, sig(x))
+    floor = ctx.op("FLOOR", [x], (F64, sig(x)))
     t = _op(ctx, "SUB", x, floor)
     if p.mode == "linear":
         if p.exclude:

@@ -36,14 +36,14 @@ def axis_mask(ctx: GraphContext, axes, rank: int):
     """bool[rank]: true at the dimensions named by the run-time axes."""
     hits = axis_hits(ctx, axes, rank)
     zero = ctx.const(np.array([0], np.int32))
-    return ctx.op("REDUCE_ANY", [hits, zero], sdt.bool_, (rank,), keep_dims=False)
+    return ctx.op("REDUCE_ANY", [hits, zero], (sdt.bool_, (rank,)), keep_dims=False)
 
 
 def shape_of(ctx: GraphContext, x):
     """x's shape as an int32 vector (a constant when static)."""
     if is_static(x):
         return ctx.const(np.array(sig(x), np.int32))
-    return ctx.op("SHAPE", [x], sdt.int32, (x.rank,), out_type="INT32")
+    return ctx.op("SHAPE", [x], (sdt.int32, (x.rank,)), out_type="INT32")
 
 
 def unsqueeze(ctx: GraphContext, node: NodeView, x, axes):
@@ -53,14 +53,14 @@ def unsqueeze(ctx: GraphContext, node: NodeView, x, axes):
     if x.rank == 0:
         return reshape(ctx, x, (1,) * rank)
     # Kept dim p takes x's dim number (count of non-inserted dims before p).
-    kept = cast(ctx, ctx.op("LOGICAL_NOT", [mask], sdt.bool_, (rank,)), sdt.int32)
+    kept = cast(ctx, ctx.op("LOGICAL_NOT", [mask], (sdt.bool_, (rank,))), sdt.int32)
     zero = ctx.const(np.array(0, np.int32))
-    pos = ctx.op("CUMSUM", [kept, zero], sdt.int32, (rank,), exclusive=True, reverse=False)
+    pos = ctx.op("CUMSUM", [kept, zero], (sdt.int32, (rank,)), exclusive=True, reverse=False)
     pos = binary(ctx, "MINIMUM", pos, ctx.const(np.array(x.rank - 1, np.int32)))
-    dims = ctx.op("GATHER", [shape_of(ctx, x), pos], sdt.int32, (rank,), axis=0, batch_dims=0)
+    dims = ctx.op("GATHER", [shape_of(ctx, x), pos], (sdt.int32, (rank,)), axis=0, batch_dims=0)
     one = ctx.const(np.array(1, np.int32))
-    target = ctx.op("SELECT_V2", [mask, one, dims], sdt.int32, (rank,))
-    return ctx.op("RESHAPE", [x, target], x.dtype, (-1,) * rank)
+    target = ctx.op("SELECT_V2", [mask, one, dims], (sdt.int32, (rank,)))
+    return ctx.op("RESHAPE", [x, target], (x.dtype, (-1,) * rank))
 
 
 def squeeze(ctx: GraphContext, node: NodeView, x, axes):
@@ -68,11 +68,11 @@ def squeeze(ctx: GraphContext, node: NodeView, x, axes):
     rank = x.rank - axes_count(node, axes)
     if rank < 0:
         raise node.error(f"more axes than the input's {x.rank} dimensions")
-    keep = ctx.op("LOGICAL_NOT", [axis_mask(ctx, axes, x.rank)], sdt.bool_, (x.rank,))
-    where = ctx.op("WHERE", [keep], sdt.int64, (-1, 1))
+    keep = ctx.op("LOGICAL_NOT", [axis_mask(ctx, axes, x.rank)], (sdt.bool_, (x.rank,)))
+    where = ctx.op("WHERE", [keep], (sdt.int64, (-1, 1)))
     idx = reshape(ctx, cast(ctx, where, sdt.int32), (-1,))
-    dims = ctx.op("GATHER", [shape_of(ctx, x), idx], sdt.int32, (-1,), axis=0, batch_dims=0)
-    return ctx.op("RESHAPE", [x, dims], x.dtype, (-1,) * rank)
+    dims = ctx.op("GATHER", [shape_of(ctx, x), idx], (sdt.int32, (-1,)), axis=0, batch_dims=0)
+    return ctx.op("RESHAPE", [x, dims], (x.dtype, (-1,) * rank))
 
 
 def clamp_i32(ctx: GraphContext, values):
@@ -92,10 +92,10 @@ def per_dim(ctx: GraphContext, values, axes, rank: int, fill: int):
     placed = binary(ctx, "MUL", cast(ctx, hits, sdt.int32), reshape(ctx, clamp_i32(ctx, values),
                                                                      (k, 1)))  # fmt: skip
     zero = ctx.const(np.array([0], np.int32))
-    summed = ctx.op("SUM", [placed, zero], sdt.int32, (rank,), keep_dims=False)
-    any_hit = ctx.op("REDUCE_ANY", [hits, zero], sdt.bool_, (rank,), keep_dims=False)
+    summed = ctx.op("SUM", [placed, zero], (sdt.int32, (rank,)), keep_dims=False)
+    any_hit = ctx.op("REDUCE_ANY", [hits, zero], (sdt.bool_, (rank,)), keep_dims=False)
     fill_t = ctx.const(np.array(fill, np.int32))
-    return ctx.op("SELECT_V2", [any_hit, summed, fill_t], sdt.int32, (rank,))
+    return ctx.op("SELECT_V2", [any_hit, summed, fill_t], (sdt.int32, (rank,)))
 
 
 def slice_runtime_axes(ctx: GraphContext, node: NodeView, x):
@@ -110,6 +110,6 @@ def slice_runtime_axes(ctx: GraphContext, node: NodeView, x):
     begin = per_dim(ctx, node.input(1), axes, x.rank, 0)
     end = per_dim(ctx, node.input(2), axes, x.rank, INT32_LIMITS[1])
     stride = per_dim(ctx, steps, axes, x.rank, 1)
-    return ctx.op("STRIDED_SLICE", [x, begin, end, stride], x.dtype, (-1,) * x.rank,
+    return ctx.op("STRIDED_SLICE", [x, begin, end, stride], (x.dtype, (-1,) * x.rank),
                   begin_mask=0, end_mask=0, ellipsis_mask=0, new_axis_mask=0,
                   shrink_axis_mask=0, offset=False)  # fmt: skip

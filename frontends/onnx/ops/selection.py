@@ -17,7 +17,7 @@ def _scalar_of(ctx: GraphContext, t, index: int):
     if t.data is not None:
         return ctx.const(t.data.reshape(-1)[index].reshape(()))
     at = ctx.const(np.array(index, np.int32))
-    return ctx.op("GATHER", [reshape(ctx, t, (-1,)), at], t.dtype, (), axis=0, batch_dims=0)
+    return ctx.op("GATHER", [reshape(ctx, t, (-1,)), at], (t.dtype, ()), axis=0, batch_dims=0)
 
 
 @handler("OneHot")
@@ -35,18 +35,18 @@ def one_hot(ctx: GraphContext, node: NodeView):
     depth64 = cast(ctx, depth, sdt.int64)
     negative = binary(ctx, "LESS", idx, ctx.const(np.array(0, np.int64)))
     shifted = binary(ctx, "ADD", idx, depth64)
-    idx = ctx.op("SELECT_V2", [negative, shifted, idx], sdt.int64, sig(idx))
+    idx = ctx.op("SELECT_V2", [negative, shifted, idx], (sdt.int64, sig(idx)))
     depth32 = cast(ctx, depth, sdt.int32)
     off, on = _scalar_of(ctx, values, 0), _scalar_of(ctx, values, 1)
     n = int(depth.data) if depth.data is not None else -1
     out = list(sig(indices))
     out.insert(axis, n)
-    return [ctx.op("ONE_HOT", [idx, depth32, on, off], values.dtype, out, axis=axis)]
+    return [ctx.op("ONE_HOT", [idx, depth32, on, off], (values.dtype, out), axis=axis)]
 
 
 def _true_positions(ctx: GraphContext, cond):
     """int32 positions of the true entries of a bool vector."""
-    where = ctx.op("WHERE", [cond], sdt.int64, (-1, 1))
+    where = ctx.op("WHERE", [cond], (sdt.int64, (-1, 1)))
     return reshape(ctx, cast(ctx, where, sdt.int32), (-1,))
 
 
@@ -63,7 +63,7 @@ def compress(ctx: GraphContext, node: NodeView):
     # A true entry past the end of the axis makes GATHER fail at run time (ONNX: invalid).
     idx = _true_positions(ctx, cond)
     out = tuple(-1 if i == axis else d for i, d in enumerate(sig(x)))
-    return [ctx.op("GATHER", [x, idx], x.dtype, out, axis=axis, batch_dims=0)]
+    return [ctx.op("GATHER", [x, idx], (x.dtype, out), axis=axis, batch_dims=0)]
 
 
 @handler("NonZero")
@@ -73,6 +73,6 @@ def non_zero(ctx: GraphContext, node: NodeView):
         raise node.error("string tensors are not supported")
     if x.rank == 0:
         raise node.error("a 0-d input is not supported")
-    where = ctx.op("WHERE", [x], sdt.int64, (-1, x.rank))
+    where = ctx.op("WHERE", [x], (sdt.int64, (-1, x.rank)))
     perm = ctx.const(np.array([1, 0], np.int32))
-    return [ctx.op("TRANSPOSE", [where, perm], sdt.int64, (x.rank, -1))]
+    return [ctx.op("TRANSPOSE", [where, perm], (sdt.int64, (x.rank, -1)))]

@@ -51,17 +51,17 @@ def _dynamic_reshape(ctx: GraphContext, node: NodeView, x, shape, allowzero: int
     k = sig(shape)[0]
     target = cast(ctx, shape, sdt.int32)
     if not allowzero:
-        dims = ctx.op("SHAPE", [x], sdt.int32, (x.rank,), out_type="INT32")
+        dims = ctx.op("SHAPE", [x], (sdt.int32, (x.rank,)), out_type="INT32")
         if k < x.rank:
             begin, size = ctx.const(np.array([0], np.int32)), ctx.const(np.array([k], np.int32))
-            dims = ctx.op("SLICE", [dims, begin, size], sdt.int32, (k,))
+            dims = ctx.op("SLICE", [dims, begin, size], (sdt.int32, (k,)))
         elif k > x.rank:
             extra = ctx.const(np.array([[0, k - x.rank]], np.int32))
-            dims = ctx.op("PAD", [dims, extra], sdt.int32, (k,))
+            dims = ctx.op("PAD", [dims, extra], (sdt.int32, (k,)))
         zero = ctx.const(np.array(0, np.int32))
-        is_zero = ctx.op("EQUAL", [target, zero], sdt.bool_, (k,))
-        target = ctx.op("SELECT_V2", [is_zero, dims, target], sdt.int32, (k,))
-    return ctx.op("RESHAPE", [x, target], x.dtype, (-1,) * k)
+        is_zero = ctx.op("EQUAL", [target, zero], (sdt.bool_, (k,)))
+        target = ctx.op("SELECT_V2", [is_zero, dims, target], (sdt.int32, (k,)))
+    return ctx.op("RESHAPE", [x, target], (x.dtype, (-1,) * k))
 
 
 @handler("Flatten")
@@ -91,7 +91,7 @@ def squeeze(ctx: GraphContext, node: NodeView):
     out = tuple(d for i, d in enumerate(sig(x)) if i not in axes)
     if x.data is not None:
         return [ctx.const(x.data.reshape(out))]
-    return [ctx.op("SQUEEZE", [x], x.dtype, out, squeeze_dims=tuple(axes))]
+    return [ctx.op("SQUEEZE", [x], (x.dtype, out), squeeze_dims=tuple(axes))]
 
 
 @handler("Unsqueeze")
@@ -113,7 +113,7 @@ def unsqueeze(ctx: GraphContext, node: NodeView):
     for a in axes:
         s = list(sig(y))
         s.insert(a, 1)
-        y = ctx.op("EXPAND_DIMS", [y, ctx.const(np.array(a, np.int32))], x.dtype, s)
+        y = ctx.op("EXPAND_DIMS", [y, ctx.const(np.array(a, np.int32))], (x.dtype, s))
     return [y]
 
 
@@ -139,7 +139,7 @@ def concat(ctx: GraphContext, node: NodeView):
     dims = [sig(t)[axis] for t in xs]
     out = list(sig(xs[0]))
     out[axis] = -1 if min(dims) < 0 else sum(dims)
-    return [ctx.op("CONCATENATION", xs, xs[0].dtype, out, axis=axis, fused_activation="NONE")]
+    return [ctx.op("CONCATENATION", xs, (xs[0].dtype, out), axis=axis, fused_activation="NONE")]
 
 
 @handler("Split")
@@ -192,7 +192,7 @@ def expand(ctx: GraphContext, node: NodeView):
         return [x]
     if min(out) < 0:
         raise node.error("the expanded shape must be static")
-    return [ctx.op("BROADCAST_TO", [x, ctx.const(_i32(out))], x.dtype, out)]
+    return [ctx.op("BROADCAST_TO", [x, ctx.const(_i32(out))], (x.dtype, out))]
 
 
 def _dynamic_expand(ctx: GraphContext, node: NodeView, x, shape):
@@ -201,17 +201,17 @@ def _dynamic_expand(ctx: GraphContext, node: NodeView, x, shape):
     if k < 0:
         raise node.error("a run-time shape must be a vector of static length")
     rank = max(k, x.rank)
-    dims = ctx.op("SHAPE", [x], sdt.int32, (x.rank,), out_type="INT32")
+    dims = ctx.op("SHAPE", [x], (sdt.int32, (x.rank,)), out_type="INT32")
     if x.rank < rank:
         dims = ctx.op("PAD", [dims, ctx.const(np.array([[rank - x.rank, 0]], np.int32))],
-                      sdt.int32, (rank,))  # fmt: skip
+                      (sdt.int32, (rank,)))  # fmt: skip
     target = cast(ctx, shape, sdt.int32)
     if k < rank:
         target = ctx.op("PAD", [target, ctx.const(np.array([[rank - k, 0]], np.int32))],
-                        sdt.int32, (rank,))  # fmt: skip
+                        (sdt.int32, (rank,)))  # fmt: skip
     # Broadcasting never mixes 0 with other sizes, so max() is the broadcast of two dims.
-    target = ctx.op("MAXIMUM", [target, dims], sdt.int32, (rank,))
-    return ctx.op("BROADCAST_TO", [x, target], x.dtype, (-1,) * rank)
+    target = ctx.op("MAXIMUM", [target, dims], (sdt.int32, (rank,)))
+    return ctx.op("BROADCAST_TO", [x, target], (x.dtype, (-1,) * rank))
 
 
 @handler("Tile")
@@ -219,10 +219,10 @@ def tile(ctx: GraphContext, node: NodeView):
     x = node.input(0)
     if node.const(1) is None:
         reps_t = cast(ctx, node.input(1), sdt.int32)
-        return [ctx.op("TILE", [x, reps_t], x.dtype, (-1,) * x.rank)]
+        return [ctx.op("TILE", [x, reps_t], (x.dtype, (-1,) * x.rank))]
     reps = node.const(1).reshape(-1)
     out = tuple(-1 if d < 0 else d * int(r) for d, r in zip(sig(x), reps, strict=True))
-    return [ctx.op("TILE", [x, ctx.const(_i32(reps))], x.dtype, out)]
+    return [ctx.op("TILE", [x, ctx.const(_i32(reps))], (x.dtype, out))]
 
 
 @handler("Shape")
@@ -232,13 +232,13 @@ def shape_op(ctx: GraphContext, node: NodeView):
     idx = slice(start, None if end is None else int(end))
     if is_static(x):
         return [ctx.const(np.array(sig(x)[idx], np.int64))]
-    full = ctx.op("SHAPE", [x], sdt.int64, (x.rank,), out_type="INT64")
+    full = ctx.op("SHAPE", [x], (sdt.int64, (x.rank,)), out_type="INT64")
     b, e, _ = idx.indices(x.rank)
     if (b, e) == (0, x.rank):
         return [full]
     size = max(e - b, 0)
     return [
-        ctx.op("SLICE", [full, ctx.const(_i32([b])), ctx.const(_i32([size]))], sdt.int64, (size,))
+        ctx.op("SLICE", [full, ctx.const(_i32([b])), ctx.const(_i32([size]))], (sdt.int64, (size,)))
     ]
 
 
@@ -259,8 +259,13 @@ def constant_of_shape(ctx: GraphContext, node: NodeView):
     dtype = sdt.as_dtype(arr.dtype)
     dims = node.input(0)
     n = sig(dims)[0] if dims.rank == 1 else -1
-    return [ctx.op("FILL", [cast(ctx, dims, sdt.int32), ctx.const(arr.reshape(()))], dtype,
-                   (-1,) * max(n, 0))]  # fmt: skip
+    return [
+        ctx.op(
+            "FILL",
+            [cast(ctx, dims, sdt.int32), ctx.const(arr.reshape(()))],
+            (dtype, (-1,) * max(n, 0)),
+        )
+    ]
 
 
 @handler("Cast", "CastLike")
@@ -316,7 +321,7 @@ def depth_to_space(ctx: GraphContext, node: NodeView):
         xh = to_nhwc(ctx, x)
         s = sig(xh)
         out = (s[0], s[1] * b if s[1] >= 0 else -1, s[2] * b if s[2] >= 0 else -1, s[3] // (b * b))
-        return [to_nchw(ctx, ctx.op("DEPTH_TO_SPACE", [xh], x.dtype, out, block_size=b))]
+        return [to_nchw(ctx, ctx.op("DEPTH_TO_SPACE", [xh], (x.dtype, out), block_size=b))]
     if mode != "CRD" or not is_static(x):
         raise node.error(f"mode={mode!r} needs a static shape (CRD) or is unknown")
     n, c, h, w = sig(x)
@@ -332,7 +337,7 @@ def space_to_depth(ctx: GraphContext, node: NodeView):
     xh = to_nhwc(ctx, x)
     s = sig(xh)
     out = (s[0], s[1] // b if s[1] >= 0 else -1, s[2] // b if s[2] >= 0 else -1, s[3] * b * b)
-    return [to_nchw(ctx, ctx.op("SPACE_TO_DEPTH", [xh], x.dtype, out, block_size=b))]
+    return [to_nchw(ctx, ctx.op("SPACE_TO_DEPTH", [xh], (x.dtype, out), block_size=b))]
 
 
 @handler("EyeLike")
@@ -349,4 +354,4 @@ def eye_like(ctx: GraphContext, node: NodeView):
 @handler("Range")
 def range_op(ctx: GraphContext, node: NodeView):
     start, limit, delta = node.input(0), node.input(1), node.input(2)
-    return [ctx.op("RANGE", [start, limit, delta], start.dtype, (-1,))]
+    return [ctx.op("RANGE", [start, limit, delta], (start.dtype, (-1,)))]

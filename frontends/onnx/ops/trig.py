@@ -24,12 +24,12 @@ ATANH_SERIES = (1.0, 1.0 / 3.0, 1.0 / 5.0, 1.0 / 7.0)
 
 
 def _select(ctx: GraphContext, cond, a, b):
-    return ctx.op("SELECT_V2", [cond, a, b], b.dtype, bshape(cond, a, b))
+    return ctx.op("SELECT_V2", [cond, a, b], (b.dtype, bshape(cond, a, b)))
 
 
 def _cap(ctx: GraphContext, x):
     # MINIMUM is ``a < b ? a : b``: with x second a NaN x stays NaN.
-    return ctx.op("MINIMUM", [scalar(ctx, LARGE, x), x], x.dtype, x.signature_shape)
+    return ctx.op("MINIMUM", [scalar(ctx, LARGE, x), x], (x.dtype, x.signature_shape))
 
 
 def _sqrt_one_minus_sq(ctx: GraphContext, x):
@@ -46,7 +46,7 @@ def inverse_trig(ctx: GraphContext, node: NodeView):
     else:
         y, c = _sqrt_one_minus_sq(ctx, x), x
     # |x| > 1 makes the square root NaN, and atan2 passes NaN on: the domain error ONNX gives.
-    return [ctx.op("ATAN2", [y, c], x.dtype, x.signature_shape)]
+    return [ctx.op("ATAN2", [y, c], (x.dtype, x.signature_shape))]
 
 
 def _series(ctx: GraphContext, x, coeffs: tuple[float, ...]):

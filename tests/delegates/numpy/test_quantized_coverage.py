@@ -1,6 +1,6 @@
-"""Quantized nodes whose op has no integer kernel are refused when the graph is bound (the dtype-free
-kernels would compute on raw integers and silently disagree with LiteRT); ops that only move
-values still run on them, bit-exactly."""
+"""Quantized nodes whose op has no integer kernel are refused when the graph is bound (the
+dtype-free kernels would compute on raw integers and silently disagree with LiteRT); ops that
+only move values still run on them, bit-exactly."""
 
 from __future__ import annotations
 

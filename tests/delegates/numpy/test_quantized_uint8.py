@@ -151,6 +151,4 @@ def test_per_channel_dequantize_and_quantize_along_axis_1():
     mb.signature("serving_default", g)
     content = sl.write_model(mb.build())
     feeds = {"x": np.linspace(-1, 1, 12, dtype=np.float32).reshape(3, 4)}
-    np.testing.assert_array_equal(
-        run_siglite(content, feeds)["y"], run_litert(content, feeds)["y"]
-    )
+    np.testing.assert_array_equal(run_siglite(content, feeds)["y"], run_litert(content, feeds)["y"])
