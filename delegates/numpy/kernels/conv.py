@@ -17,7 +17,13 @@ from siglite.ops.schemas.nn import conv_out_size
 
 from ..table import KERNELS
 from .activations import _CLAMPS, apply_activation
-from .xp import array_module
+from .xp import array_module as _array_module
+
+
+def array_module(x: Any) -> Any:
+    """The array module of ``x``: numpy at once for a numpy array (kernels call this on every
+    run), else :func:`.xp.array_module`."""
+    return np if type(x) is np.ndarray else _array_module(x)
 
 
 def axis_padding(size: int, kernel: int, stride: int, dilation: int, padding: str):
@@ -183,16 +189,29 @@ def conv_2d(
     # im2col, then one GEMM (per group) against the OHWI filter
     cols, out_hw = _im2col(x, kh, kw, padding, strides, dils)
     n, p = x.shape[0], cols.shape[0]
+    dest = usable_out(out, (n, *out_hw, o), x, filt)
     if groups == 1:
-        dest = usable_out(out, (n, *out_hw, o), x, filt)
         res = matmul_nt(cols, filt.reshape(o, -1), _rows(dest, p))
     else:
-        dest, og = None, o // groups
-        g_cols = cols.reshape(p, kh * kw, groups, ci).transpose(2, 0, 1, 3).reshape(groups, p, -1)
-        g_filt = filt.reshape(groups, og, kh * kw * ci).transpose(0, 2, 1)
-        res = xp.matmul(g_cols, g_filt).transpose(1, 0, 2).reshape(p, o)
+        res = _grouped_matmul(xp, cols, filt, groups, _rows(dest, p))
     res = activate_inplace(_add_bias(res, bias), fused_activation)
     return dest if dest is not None else res.reshape(n, *out_hw, o)
+
+
+def _grouped_matmul(xp: Any, cols: Any, filt: Any, groups: int, res: Any) -> Any:
+    """One GEMM per group of channels, written into the ``(P, O)`` result ``res`` (or a new
+    one) through a strided view, so the group results need no reordering copy."""
+    o, kh, kw, ci = filt.shape
+    p, og, taps = cols.shape[0], o // groups, kh * kw
+    if taps == 1:  # a 1x1 kernel's group columns are strided views of the input
+        g_cols = cols.reshape(p, groups, ci).transpose(1, 0, 2)
+    else:
+        g_cols = cols.reshape(p, taps, groups, ci).transpose(2, 0, 1, 3).reshape(groups, p, -1)
+    g_filt = filt.reshape(groups, og, taps * ci).transpose(0, 2, 1)
+    if res is None:
+        res = xp.empty((p, o), dtype=xp.result_type(cols, filt))
+    xp.matmul(g_cols, g_filt, out=res.reshape(p, groups, og).transpose(1, 0, 2))
+    return res
 
 
 def _rows(dest: Any, rows: int) -> Any:

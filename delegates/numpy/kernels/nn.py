@@ -7,8 +7,7 @@ from siglite.errors import ExecutionError, InvalidModelError, UnsupportedOpError
 
 from ..table import KERNELS
 from .activations import apply_activation
-from .conv import activate_inplace, matmul_nt, require_float, usable_out
-from .xp import array_module
+from .conv import activate_inplace, array_module, matmul_nt, require_float, usable_out
 
 # TFLite's L2_NORMALIZATION divides by max(norm, this) so that all-zero rows stay zero.
 L2_EPSILON = 1e-6

@@ -11,8 +11,7 @@ from typing import Any
 from siglite.ops.schemas.nn import conv_out_size
 
 from ..table import KERNELS
-from .conv import activate_inplace, axis_padding, pad_nhwc, tap, usable_out
-from .xp import array_module
+from .conv import activate_inplace, array_module, axis_padding, pad_nhwc, tap, usable_out
 
 
 def _window_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: int):

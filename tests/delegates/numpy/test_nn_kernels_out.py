@@ -23,6 +23,9 @@ CASES = [
     ("CONV_2D", (rand(1, 6, 6, 4), rand(8, 1, 1, 4), None), dict(padding="VALID")),
     ("CONV_2D", (rand(1, 10, 11, 3), rand(2, 3, 2, 3), rand(2)),
      dict(padding="VALID", dilation_h_factor=2, dilation_w_factor=2, fused_activation="RELU6")),
+    ("CONV_2D", (rand(2, 5, 6, 6), rand(9, 1, 1, 2), rand(9)), dict(padding="VALID")),
+    ("CONV_2D", (rand(1, 7, 7, 4), rand(6, 3, 3, 2), None),
+     dict(padding="SAME", stride_h=2, stride_w=2, fused_activation="RELU")),
     ("DEPTHWISE_CONV_2D", (rand(2, 9, 9, 4), rand(1, 3, 3, 8), rand(8)),
      dict(padding="SAME", stride_h=2, stride_w=2, depth_multiplier=2, fused_activation="RELU6")),
     ("DEPTHWISE_CONV_2D", (rand(1, 8, 6, 3), rand(1, 3, 3, 3), None), dict(padding="VALID")),
@@ -95,4 +98,16 @@ def test_conv_on_a_small_image_with_many_channels_matches_torch():
     tx = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
     tf = torch.from_numpy(f.transpose(0, 3, 1, 2).copy())
     want = torch.nn.functional.conv2d(tx, tf, torch.from_numpy(b), padding=1)
+    np.testing.assert_allclose(got, want.permute(0, 2, 3, 1).numpy(), rtol=1e-4, atol=1e-4)
+
+
+@pytest.mark.parametrize("groups,k", [(3, 1), (4, 1), (2, 3)])
+def test_grouped_conv_matches_torch(groups, k):
+    torch = pytest.importorskip("torch")
+    x, f, b = rand(2, 6, 5, 12), rand(8 * groups, k, k, 12 // groups), rand(8 * groups)
+    kernel = _kernel("CONV_2D", (x, f))
+    got = kernel.fn(x, f, b, padding="VALID", stride_h=1, stride_w=1)
+    tx = torch.from_numpy(x.transpose(0, 3, 1, 2).copy())
+    tf = torch.from_numpy(f.transpose(0, 3, 1, 2).copy())
+    want = torch.nn.functional.conv2d(tx, tf, torch.from_numpy(b), groups=groups)
     np.testing.assert_allclose(got, want.permute(0, 2, 3, 1).numpy(), rtol=1e-4, atol=1e-4)
