@@ -11,6 +11,7 @@ import numpy as np
 import siglite.dtypes as sdt
 from siglite.errors import ConverterError, UnsupportedOpError
 from siglite.ir import Model, Signature, Subgraph, Tensor, check
+from siglite.ir.graph import unique_name
 from siglite.passes import eliminate_dead_code
 from siglite.passes.transposes import optimize_transposes
 
@@ -94,11 +95,7 @@ def valid_name(name: str, taken: set[str]) -> str:
     out = re.sub(r"\W", "_", name) or "x"
     if out[0].isdigit():
         out = "_" + out
-    base, i = out, 1
-    while out in taken:
-        out, i = f"{base}_{i}", i + 1
-    taken.add(out)
-    return out
+    return unique_name(out, taken)
 
 
 def _add_inputs(ctx: GraphContext, graph: Any, nhwc_io: bool) -> dict[str, Tensor]:

@@ -28,12 +28,15 @@ def load_handlers() -> dict[str, Callable[..., Any]]:
     """Import the handler modules (registering them) and return the table."""
     from . import (  # noqa: F401
         activations,
+        einsum,
         elementwise,
         indexing,
         linalg,
         losses,
         nn,
         normalization,
+        pad,
+        recurrent,
         reductions,
         resize,
         selection,

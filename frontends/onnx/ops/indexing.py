@@ -1,4 +1,4 @@
-"""Indexing ops: Gather, GatherElements, GatherND, Slice, Pad, Trilu."""
+"""Indexing ops: Gather, GatherElements, GatherND, Slice, Trilu."""
 
 from __future__ import annotations
 
@@ -7,7 +7,7 @@ import numpy as np
 import siglite.dtypes as sdt
 
 from ..context import GraphContext, NodeView
-from ..emit import binary, cast, is_static, normalize_axis, reshape, sig
+from ..emit import binary, cast, is_static, normalize_axis, sig
 from . import handler
 from .runtime_axes import slice_runtime_axes
 from .shapes import _i32
@@ -158,66 +158,6 @@ def _dynamic_slice(ctx: GraphContext, node: NodeView, x):
     out = tuple(-1 if i in axes else d for i, d in enumerate(sig(x)))
     return ctx.op("STRIDED_SLICE", [x, *args], (x.dtype, out), begin_mask=mask, end_mask=mask,
                   ellipsis_mask=0, new_axis_mask=0, shrink_axis_mask=0, offset=False)  # fmt: skip
-
-
-@handler("Pad")
-def pad(ctx: GraphContext, node: NodeView):
-    x = node.input(0)
-    mode = node.attr("mode", "constant")
-    pads = node.attr("pads") or node.attr("paddings")
-    value = node.attr("value", 0.0)
-    dynamic = (node.has_input(1) and node.const(1) is None) or (
-        node.has_input(2) and node.const(2) is None
-    )
-    if dynamic:
-        return [_dynamic_pad(ctx, node, x, mode)]
-    if node.has_input(1):
-        pads = node.need_const(1, "pads").reshape(-1).tolist()
-    if node.has_input(2):
-        value = node.need_const(2, "constant_value").reshape(-1)[0]
-    axes = list(range(x.rank))
-    if node.has_input(3):
-        axes = [normalize_axis(int(a), x.rank, node.where) for a in node.need_const(3, "axes")]
-    pads = [int(p) for p in pads]
-    if min(pads, default=0) < 0:
-        raise node.error("negative pads are not supported")
-    table = np.zeros((x.rank, 2), np.int32)
-    for i, a in enumerate(axes):
-        table[a] = (pads[i], pads[i + len(axes)])
-    out = tuple(-1 if d < 0 else d + int(table[i].sum()) for i, d in enumerate(sig(x)))
-    pads_t = ctx.const(table)
-    if mode == "constant":
-        if float(value) == 0.0:
-            return [ctx.op("PAD", [x, pads_t], (x.dtype, out))]
-        fill = ctx.const(np.array(value, x.dtype.numpy))
-        return [ctx.op("PADV2", [x, pads_t, fill], (x.dtype, out))]
-    if mode == "reflect":
-        if any(table[i].max() >= d for i, d in enumerate(sig(x)) if d >= 0):
-            raise node.error("reflect padding must be smaller than the dimension")
-        return [ctx.op("MIRROR_PAD", [x, pads_t], (x.dtype, out), mode="REFLECT")]
-    raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
-
-
-def _dynamic_pad(ctx: GraphContext, node: NodeView, x, mode: str):
-    """Pads (or the fill value) known only at run time; negative pads fail when run."""
-    if node.has_input(3):
-        raise node.error("run-time pads with axes are not supported")
-    pads = node.input(1) if node.has_input(1) else None
-    if pads is None or pads.rank != 1 or sig(pads)[0] != 2 * x.rank:
-        raise node.error(f"run-time pads must be a vector of {2 * x.rank} values")
-    pairs = reshape(ctx, cast(ctx, pads, sdt.int32), (2, x.rank))
-    swap = ctx.const(np.array([1, 0], np.int32))
-    table = ctx.op("TRANSPOSE", [pairs, swap], (sdt.int32, (x.rank, 2)))
-    out = (-1,) * x.rank
-    if mode == "reflect":
-        return ctx.op("MIRROR_PAD", [x, table], (x.dtype, out), mode="REFLECT")
-    if mode != "constant":
-        raise node.error(f"mode={mode!r} is not supported (constant and reflect are)")
-    if not node.has_input(2):
-        return ctx.op("PAD", [x, table], (x.dtype, out))
-    value = node.input(2)
-    value = reshape(ctx, value, ()) if value.rank else value
-    return ctx.op("PADV2", [x, table, value], (x.dtype, out))
 
 
 @handler("Trilu")

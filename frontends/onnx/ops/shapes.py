@@ -6,6 +6,7 @@ from __future__ import annotations
 import numpy as np
 
 import siglite.dtypes as sdt
+from siglite.ir import Tensor
 
 from ..context import GraphContext, NodeView, onnx_dtype
 from ..emit import (
@@ -75,14 +76,22 @@ def flatten(ctx: GraphContext, node: NodeView):
     return [reshape(ctx, x, dims)]
 
 
+def _axes(node: NodeView):
+    """The axes of (Un)Squeeze: the attribute (before opset 13) or the constant input 1 as a
+    list, the input 1 tensor when it is known only at run time, or None when not given."""
+    axes = node.attr("axes")
+    if not node.has_input(1):
+        return axes
+    const = node.const(1)
+    return node.input(1) if const is None else const.reshape(-1).tolist()
+
+
 @handler("Squeeze")
 def squeeze(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    axes = node.attr("axes")
-    if node.has_input(1) and node.const(1) is None:
-        return [runtime_axes.squeeze(ctx, node, x, node.input(1))]
-    if node.has_input(1):
-        axes = node.const(1).reshape(-1).tolist()
+    axes = _axes(node)
+    if isinstance(axes, Tensor):
+        return [runtime_axes.squeeze(ctx, node, x, axes)]
     if axes is None:
         if not is_static(x):
             raise node.error("squeezing all size-1 dims needs a static shape")
@@ -97,11 +106,9 @@ def squeeze(ctx: GraphContext, node: NodeView):
 @handler("Unsqueeze")
 def unsqueeze(ctx: GraphContext, node: NodeView):
     x = node.input(0)
-    axes = node.attr("axes")
-    if node.has_input(1) and node.const(1) is None:
-        return [runtime_axes.unsqueeze(ctx, node, x, node.input(1))]
-    if node.has_input(1):
-        axes = node.const(1).reshape(-1).tolist()
+    axes = _axes(node)
+    if isinstance(axes, Tensor):
+        return [runtime_axes.unsqueeze(ctx, node, x, axes)]
     rank = x.rank + len(axes)
     axes = sorted({normalize_axis(int(a), rank, node.where) for a in axes})
     out = list(sig(x))

@@ -63,16 +63,22 @@ def _large_log(ctx: GraphContext, a):
     return binary(ctx, "ADD", unary(ctx, "LOG", a), scalar(ctx, math.log(2.0), a))
 
 
+def _log_root(ctx: GraphContext, a, op: str):
+    """``log(a + sqrt(a * a + 1))`` (``op`` ADD: asinh of ``a >= 0``) or
+    ``log(a + sqrt(a * a - 1))`` (SUB: acosh), computed as ``log(2a)`` where ``a`` is large."""
+    capped = _cap(ctx, a)
+    root = unary(ctx, "SQRT", binary(ctx, op, binary(ctx, "MUL", capped, capped),
+                                     scalar(ctx, 1.0, a)))  # fmt: skip
+    mid = unary(ctx, "LOG", binary(ctx, "ADD", capped, root))
+    big = binary(ctx, "GREATER", a, scalar(ctx, LARGE, a))
+    return _select(ctx, big, _large_log(ctx, a), mid)
+
+
 @handler("Asinh")
 def asinh(ctx: GraphContext, node: NodeView):
     x = _float_input(node)
     a = unary(ctx, "ABS", x)
-    capped = _cap(ctx, a)
-    root = unary(ctx, "SQRT", binary(ctx, "ADD", binary(ctx, "MUL", capped, capped),
-                                     scalar(ctx, 1.0, x)))  # fmt: skip
-    mid = unary(ctx, "LOG", binary(ctx, "ADD", capped, root))
-    big = binary(ctx, "GREATER", a, scalar(ctx, LARGE, x))
-    y = _select(ctx, big, _large_log(ctx, a), mid)
+    y = _log_root(ctx, a, "ADD")
     y = binary(ctx, "MUL", unary(ctx, "SIGN", x), y)
     small = binary(ctx, "LESS", a, scalar(ctx, SMALL, x))
     return [_select(ctx, small, _series(ctx, x, ASINH_SERIES), y)]
@@ -81,12 +87,7 @@ def asinh(ctx: GraphContext, node: NodeView):
 @handler("Acosh")
 def acosh(ctx: GraphContext, node: NodeView):
     x = _float_input(node)
-    capped = _cap(ctx, x)
-    root = unary(ctx, "SQRT", binary(ctx, "SUB", binary(ctx, "MUL", capped, capped),
-                                     scalar(ctx, 1.0, x)))  # fmt: skip
-    mid = unary(ctx, "LOG", binary(ctx, "ADD", capped, root))
-    big = binary(ctx, "GREATER", x, scalar(ctx, LARGE, x))
-    y = _select(ctx, big, _large_log(ctx, x), mid)
+    y = _log_root(ctx, x, "SUB")
     outside = binary(ctx, "LESS", x, scalar(ctx, 1.0, x))  # log(x + root) is finite there
     return [_select(ctx, outside, scalar(ctx, math.nan, x), y)]
 
