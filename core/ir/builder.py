@@ -19,6 +19,7 @@ import numpy as np
 
 from ..dtypes import DType, as_dtype
 from ..errors import InvalidModelError
+from .emitter import GraphEmitter
 from .graph import Model, Node, QuantParams, Signature, Subgraph, Tensor
 from .lint import check
 
@@ -30,14 +31,10 @@ class SubgraphBuilder:
         self.subgraph = Subgraph(name=name)
         self.input_names: dict[str, Tensor] = {}
         self.output_names: dict[str, Tensor] = {}
-        self._names: set[str] = set()
-
-    def _unique(self, name: str) -> str:
-        base, i = name, 1
-        while name in self._names:
-            name, i = f"{base}_{i}", i + 1
-        self._names.add(name)
-        return name
+        # names and new tensors as the frontends make them; the builder's own constants are
+        # not shared by content (each const() call is a tensor of its own)
+        self._emitter = GraphEmitter(self.subgraph)
+        self._emitter.empty_name = ""  # a name is kept as given, an empty one included
 
     def tensor(
         self,
@@ -50,11 +47,10 @@ class SubgraphBuilder:
         is_variable: bool = False,
     ) -> Tensor:
         """A new tensor; ``-1`` dims become shape 1 with a dynamic shape signature."""
-        sig = tuple(int(d) for d in shape)
-        concrete = tuple(1 if d < 0 else d for d in sig)
-        t = Tensor(self._unique(name), as_dtype(dtype), concrete, sig, data, quantization)
+        t = self._emitter.new_tensor(name, dtype, shape, data)
+        t.quantization = quantization
         t.is_variable = is_variable
-        return self.subgraph.add_tensor(t)
+        return t
 
     def input(self, name: str, dtype: Any, shape: Sequence[int], **kw: Any) -> Tensor:
         """A subgraph input, also recorded as the signature input ``name``."""

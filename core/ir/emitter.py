@@ -18,7 +18,7 @@ import numpy as np
 
 from ..dtypes import DType, as_dtype
 from ..errors import UnsupportedOpError
-from .graph import Node, Subgraph, Tensor
+from .graph import Node, Subgraph, Tensor, unique_name
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
 NHWC_TO_NCHW = (0, 3, 1, 2)
@@ -50,6 +50,8 @@ class GraphEmitter:
     #: constants with more elements than this are not looked up by content (``None``: all
     #: are); hashing every large weight costs time when the source already names them once
     share_limit: int | None = None
+    #: the base name of a tensor asked for with an empty name
+    empty_name = "t"
 
     def __init__(self, subgraph: Subgraph, arrays: dict[ArrayKey, np.ndarray] | None = None):
         self.sg = subgraph
@@ -60,12 +62,7 @@ class GraphEmitter:
     # -- names and tensors -----------------------------------------------------------------------
     def unique(self, name: str) -> str:
         """``name``, or ``name_<n>`` when taken, reserved for a new tensor."""
-        base, i = name or "t", 1
-        name = base
-        while name in self._names:
-            name, i = f"{base}_{i}", i + 1
-        self._names.add(name)
-        return name
+        return unique_name(name or self.empty_name, self._names)
 
     def rename(self, t: Tensor, name: str) -> None:
         """Give tensor ``t`` the (made unique) name ``name``, freeing its old one."""

@@ -190,6 +190,16 @@ class Model:
     def signature_index(self, key: str) -> int:
         return self.subgraph_index(self.signatures[key].subgraph)
 
+    def signature_tensors(self, subgraph: Subgraph) -> list[Tensor]:
+        """The input and output tensors of the signatures that run ``subgraph``, in signature
+        order (passes keep these)."""
+        return [
+            t
+            for sig in self.signatures.values()
+            if sig.subgraph is subgraph
+            for t in (*sig.inputs.values(), *sig.outputs.values())
+        ]
+
     def get_signature_list(self) -> dict[str, dict[str, list[str]]]:
         """``{key: {"inputs": [...], "outputs": [...]}}`` with names sorted, as LiteRT reports."""
         return {
@@ -204,6 +214,16 @@ class Model:
 
     def __repr__(self) -> str:
         return f"Model({len(self.subgraphs)} subgraphs, signatures={list(self.signatures)})"
+
+
+def unique_name(base: str, taken: set[str]) -> str:
+    """``base``, or ``base_<n>`` with the smallest ``n`` not in ``taken``; the name returned is
+    added to ``taken``."""
+    name, i = base, 1
+    while name in taken:
+        name, i = f"{base}_{i}", i + 1
+    taken.add(name)
+    return name
 
 
 def type_str(t: Tensor) -> str:

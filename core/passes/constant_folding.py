@@ -103,11 +103,6 @@ def fold_constants_subgraph(sg: Subgraph, protect: Iterable[Tensor] = ()) -> Sub
 def fold_constants(model: Model) -> Model:
     """Fold constant nodes in every subgraph (signature tensors stay computed)."""
     for sg in model.subgraphs:
-        protect = [
-            t
-            for sig in model.signatures.values()
-            if sig.subgraph is sg
-            for t in (*sig.inputs.values(), *sig.outputs.values())
-        ]
+        protect = model.signature_tensors(sg)
         fold_constants_subgraph(sg, protect)
     return model

@@ -60,11 +60,6 @@ def eliminate_dead_code(model: Model) -> Model:
     """Remove unused nodes and tensors in every subgraph (signature tensors are kept)."""
     effectful = effectful_subgraphs(model)
     for sg in model.subgraphs:
-        keep = tuple(
-            t
-            for sig in model.signatures.values()
-            if sig.subgraph is sg
-            for t in (*sig.inputs.values(), *sig.outputs.values())
-        )
+        keep = tuple(model.signature_tensors(sg))
         eliminate_dead_code_subgraph(sg, keep, effectful)
     return model

@@ -57,11 +57,6 @@ def fuse_activations_subgraph(
 def fuse_activations(model: Model) -> Model:
     """Fuse activations in every subgraph of ``model``."""
     for sg in model.subgraphs:
-        protect = frozenset(
-            id(t)
-            for sig in model.signatures.values()
-            if sig.subgraph is sg
-            for t in (*sig.inputs.values(), *sig.outputs.values())
-        )
+        protect = frozenset(id(t) for t in model.signature_tensors(sg))
         fuse_activations_subgraph(sg, protect)
     return model

@@ -68,11 +68,6 @@ def matmul_to_fully_connected_subgraph(sg: Subgraph, protect: set[int] = frozens
 def matmul_to_fully_connected(model: Model) -> Model:
     """Rewrite every subgraph of ``model`` (signature tensors are kept)."""
     for sg in model.subgraphs:
-        protect = {
-            id(t)
-            for sig in model.signatures.values()
-            if sig.subgraph is sg
-            for t in (*sig.inputs.values(), *sig.outputs.values())
-        }
+        protect = {id(t) for t in model.signature_tensors(sg)}
         matmul_to_fully_connected_subgraph(sg, protect)
     return model

@@ -16,22 +16,8 @@ from __future__ import annotations
 import numpy as np
 
 from ..dtypes import int32
-from ..ir.graph import Node, Subgraph, Tensor
-from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _per_channel
-
-
-def _perm(node: Node | None) -> tuple[int, ...] | None:
-    if node is None or node.op != "TRANSPOSE" or node.inputs[1] is None:
-        return None
-    data = node.inputs[1].data
-    return None if data is None else tuple(int(p) for p in np.asarray(data).reshape(-1))
-
-
-def _inverse(perm: tuple[int, ...]) -> tuple[int, ...]:
-    inv = [0] * len(perm)
-    for i, p in enumerate(perm):
-        inv[p] = i
-    return tuple(inv)
+from ..ir.graph import Node, Subgraph, Tensor, unique_name
+from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _inverse, _per_channel, _perm
 
 
 def layout_inputs(node: Node, rank: int) -> list[int] | None:
@@ -179,11 +165,7 @@ class _Rewrite:
         self.reshapes: dict[int, Node] = {}  # by id of the tensor reshaped
 
     def new_tensor(self, like: Tensor, shape, sig, data=None) -> Tensor:
-        name, i = f"{like.name}_nhwc", 1
-        while name in self.names:
-            name, i = f"{like.name}_nhwc_{i}", i + 1
-        self.names.add(name)
-        t = Tensor(name, like.dtype, tuple(shape), tuple(sig), data)
+        t = Tensor(self.unique(f"{like.name}_nhwc"), like.dtype, tuple(shape), tuple(sig), data)
         t.quantization = like.quantization
         return self.r.sg.add_tensor(t)
 
@@ -193,11 +175,7 @@ class _Rewrite:
         return self.r.sg.add_tensor(t)
 
     def unique(self, base: str) -> str:
-        name, i = base, 1
-        while name in self.names:
-            name, i = f"{base}_{i}", i + 1
-        self.names.add(name)
-        return name
+        return unique_name(base, self.names)
 
     def pre_image(self, t: Tensor) -> Tensor:
         """The physical tensor of logical ``t`` (created for region outputs)."""

@@ -20,7 +20,7 @@ from collections import deque
 import numpy as np
 
 from ..dtypes import int32
-from ..ir.graph import Model, Node, Subgraph, Tensor
+from ..ir.graph import Model, Node, Subgraph, Tensor, unique_name
 from .dead_code import eliminate_dead_code_subgraph
 
 ELEMENTWISE = frozenset(
@@ -33,8 +33,9 @@ REDUCTIONS = frozenset("MEAN SUM REDUCE_MAX REDUCE_MIN REDUCE_PROD REDUCE_ANY RE
 PADS = frozenset({"PAD", "PADV2", "MIRROR_PAD"})
 
 
-def _perm(node: Node) -> tuple[int, ...] | None:
-    if node.op != "TRANSPOSE" or len(node.inputs) < 2 or node.inputs[1] is None:
+def _perm(node: Node | None) -> tuple[int, ...] | None:
+    """The constant permutation of a TRANSPOSE ``node``, else None."""
+    if node is None or node.op != "TRANSPOSE" or len(node.inputs) < 2 or node.inputs[1] is None:
         return None
     data = node.inputs[1].data
     return None if data is None else tuple(int(p) for p in np.asarray(data).reshape(-1))
@@ -65,11 +66,7 @@ class _Rewriter:
 
     # -- helpers -----------------------------------------------------------------------------
     def tensor(self, like: Tensor, shape: tuple[int, ...], sig: tuple[int, ...], dtype=None):
-        name, i = f"{like.name}_nhwc", 1
-        while name in self.names:
-            name, i = f"{like.name}_nhwc_{i}", i + 1
-        self.names.add(name)
-        t = Tensor(name, dtype or like.dtype, shape, sig)
+        t = Tensor(unique_name(f"{like.name}_nhwc", self.names), dtype or like.dtype, shape, sig)
         return self.sg.add_tensor(t)
 
     def const(self, value: np.ndarray, like: Tensor) -> Tensor:
@@ -79,10 +76,7 @@ class _Rewriter:
         return t
 
     def perm_tensor(self, perm: tuple[int, ...]) -> Tensor:
-        name, i = "perm", 1
-        while name in self.names:
-            name, i = f"perm_{i}", i + 1
-        self.names.add(name)
+        name = unique_name("perm", self.names)
         data = np.array(perm, np.int32)
         return self.sg.add_tensor(Tensor(name, int32, data.shape, None, data))
 
@@ -130,11 +124,7 @@ class _Rewriter:
     def replace_uses(self, old: Tensor, new: Tensor) -> bool:
         if id(old) in self.protected:
             return self.write_into(new, old)
-        for n in (*self.out, *self.pending):
-            for i, t in enumerate(n.inputs):
-                if t is old:
-                    self.set_input(n, i, new)
-        self.changed = True
+        self.redirect(old, new)
         return True
 
     def write_into(self, src: Tensor, out: Tensor) -> bool:
@@ -144,12 +134,16 @@ class _Rewriter:
             return False
         node.outputs = [out if t is src else t for t in node.outputs]
         self.producer[id(out)] = node
+        self.redirect(src, out)
+        return True
+
+    def redirect(self, old: Tensor, new: Tensor) -> None:
+        """Make the nodes visited and pending read ``new`` where they read ``old``."""
         for n in (*self.out, *self.pending):
             for i, t in enumerate(n.inputs):
-                if t is src:
-                    self.set_input(n, i, out)
+                if t is old:
+                    self.set_input(n, i, new)
         self.changed = True
-        return True
 
     # -- rules -------------------------------------------------------------------------------
     def visit_transpose(self, node: Node) -> bool:
@@ -314,11 +308,6 @@ def optimize_transposes_subgraph(sg: Subgraph, keep: tuple = (), max_sweeps: int
 def optimize_transposes(model: Model) -> Model:
     """Cancel and sink TRANSPOSE nodes in every subgraph (signature tensors are kept)."""
     for sg in model.subgraphs:
-        keep = tuple(
-            t
-            for sig in model.signatures.values()
-            if sig.subgraph is sg
-            for t in (*sig.inputs.values(), *sig.outputs.values())
-        )
+        keep = tuple(model.signature_tensors(sg))
         optimize_transposes_subgraph(sg, keep)
     return model

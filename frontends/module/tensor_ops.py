@@ -29,66 +29,17 @@ BINARY = {
 }
 
 
-def add(a: Any, b: Any) -> Any:
-    return m.add(a, b)
-
-
-def sub(a: Any, b: Any) -> Any:
-    return m.subtract(a, b)
-
-
-def mul(a: Any, b: Any) -> Any:
-    return m.multiply(a, b)
-
-
-def truediv(a: Any, b: Any) -> Any:
-    return m.truediv(a, b)
-
-
-def floordiv(a: Any, b: Any) -> Any:
-    return m.floordiv(a, b)
-
-
-def mod(a: Any, b: Any) -> Any:
-    return m.floormod(a, b)
-
-
-def pow(a: Any, b: Any) -> Any:  # noqa: A001
-    return m.pow(a, b)
+# The operator functions: the math ops themselves, so operators trace exactly as the named ops do.
+add, sub, mul = m.add, m.subtract, m.multiply
+truediv, floordiv, mod, pow = m.truediv, m.floordiv, m.floormod, m.pow  # noqa: A001
+and_, or_, xor = m.logical_and, m.logical_or, m.logical_xor
+lt, le, gt, ge = m.less, m.less_equal, m.greater, m.greater_equal
 
 
 def matmul(a: Any, b: Any) -> Any:
     from .ops.array import matmul as mm
 
     return mm(a, b)
-
-
-def and_(a: Any, b: Any) -> Any:
-    return m.logical_and(a, b)
-
-
-def or_(a: Any, b: Any) -> Any:
-    return m.logical_or(a, b)
-
-
-def xor(a: Any, b: Any) -> Any:
-    return m.logical_xor(a, b)
-
-
-def lt(a: Any, b: Any) -> Any:
-    return m.less(a, b)
-
-
-def le(a: Any, b: Any) -> Any:
-    return m.less_equal(a, b)
-
-
-def gt(a: Any, b: Any) -> Any:
-    return m.greater(a, b)
-
-
-def ge(a: Any, b: Any) -> Any:
-    return m.greater_equal(a, b)
 
 
 def neg(a: Any, _: Any = None) -> Any:

@@ -8,6 +8,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from siglite.errors import ConverterError
+from siglite.ir.graph import unique_name
 
 # ATen ops kept whole because they map onto one builtin (HARD_SWISH).
 KEEP = ("hardswish",)
@@ -177,15 +178,7 @@ def _leaf_names(struct: Any, prefix: str, out: dict[int, str]) -> None:
 
 def _unique(names: list[str]) -> list[str]:
     seen: set[str] = set()
-    result = []
-    for n in names:
-        base, i = _identifier(n), 1
-        n = base
-        while n in seen:
-            n, i = f"{base}_{i}", i + 1
-        seen.add(n)
-        result.append(n)
-    return result
+    return [unique_name(_identifier(n), seen) for n in names]
 
 
 def input_names(ep: Any, spec: SignatureSpec) -> list[str]:

@@ -49,6 +49,22 @@ class Case:
         return f"{self.op}-{self.id}" if self.id else self.op
 
 
+class Inputs:
+    """Random case inputs from one seeded generator (each case module seeds its own)."""
+
+    def __init__(self, seed: int) -> None:
+        self.rng = np.random.default_rng(seed)
+
+    def f32(self, *shape: int, lo: float = -3.0, hi: float = 3.0) -> np.ndarray:
+        return self.rng.uniform(lo, hi, shape).astype(np.float32)
+
+    def ints(self, *shape: int, lo: int = -9, hi: int = 10, dtype: Any = np.int32) -> np.ndarray:
+        return self.rng.integers(lo, hi, shape).astype(dtype)
+
+    def bools(self, *shape: int) -> np.ndarray:
+        return self.rng.random(shape) < 0.5
+
+
 def _const_tensor(g: sl.SubgraphBuilder, value: Any, name: str) -> sl.Tensor:
     arr = np.asarray(value)
     dtype = sl.string if arr.dtype.kind in "OSU" else None

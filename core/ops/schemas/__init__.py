@@ -9,4 +9,5 @@ from . import (
     reductions,  # noqa: F401
     select_ops,  # noqa: F401
     shapes,  # noqa: F401
+    slicing,  # noqa: F401
 )

@@ -5,6 +5,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+import numpy as np
+
 from ...errors import InvalidModelError
 
 
@@ -36,3 +38,15 @@ def broadcast_binary(inputs: Sequence[Any], attrs: dict[str, Any]):
     """Output has input 0's dtype and the broadcast of both shapes."""
     a, b = inputs[0], inputs[1]
     return [(a.dtype, broadcast_shapes(a.signature_shape, b.signature_shape))]
+
+
+def const_ints(t: Any) -> list[int] | None:
+    """The values of a constant integer tensor as a flat list, or None when not constant."""
+    if t is None or t.data is None:
+        return None
+    return [int(v) for v in np.asarray(t.data).reshape(-1)]
+
+
+def unknown_shape(rank: int) -> tuple[int, ...]:
+    """A shape signature of ``rank`` dimensions, every one known only at run time."""
+    return (-1,) * rank

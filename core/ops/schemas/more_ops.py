@@ -8,9 +8,8 @@ from typing import Any
 
 from ...errors import InvalidModelError
 from ..registry import OpSchema, register_op
-from .base import broadcast_binary, broadcast_shapes
+from .base import broadcast_binary, broadcast_shapes, const_ints
 from .reductions import infer_reduce
-from .shapes import const_ints
 
 
 def infer_add_n(inputs: Sequence[Any], attrs: dict[str, Any]):

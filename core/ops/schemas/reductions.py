@@ -7,8 +7,7 @@ from typing import Any
 
 from ...dtypes import as_dtype, int32
 from ..registry import OpSchema, register_op
-from .base import same_as_first
-from .shapes import const_ints
+from .base import const_ints, same_as_first
 
 
 def reduced_shape(shape: Sequence[int], axes: Sequence[int], keep_dims: bool) -> tuple[int, ...]:

@@ -1,4 +1,5 @@
-"""Schemas of shape and data-movement builtins (RESHAPE ... REVERSE_V2).
+"""Schemas of shape and data-movement builtins (RESHAPE ... REVERSE_V2; slicing and gathering
+are in :mod:`.slicing`).
 
 Output shapes are exact where the shape-deciding inputs are constants (``Tensor.data``) and
 use ``-1`` for dimensions known only at run time.
@@ -14,18 +15,7 @@ import numpy as np
 from ...dtypes import as_dtype, int32
 from ...errors import InvalidModelError
 from ..registry import OpSchema, register_op
-from .base import same_as_first
-
-
-def const_ints(t: Any) -> list[int] | None:
-    """The values of a constant integer tensor as a flat list, or None when not constant."""
-    if t is None or t.data is None:
-        return None
-    return [int(v) for v in np.asarray(t.data).reshape(-1)]
-
-
-def _unknown(n: int) -> tuple[int, ...]:
-    return (-1,) * n
+from .base import const_ints, same_as_first, unknown_shape
 
 
 def _mul(d: int, k: int) -> int:
@@ -69,7 +59,7 @@ def infer_reshape(inputs: Sequence[Any], attrs: dict[str, Any]):
     target = reshape_target(shape_in, attrs.get("new_shape"))
     if target is None:
         rank = _vector_len(shape_in) if shape_in is not None else 0
-        return [(x.dtype, _unknown(rank or len(attrs.get("new_shape") or ())))]
+        return [(x.dtype, unknown_shape(rank or len(attrs.get("new_shape") or ())))]
     return [(x.dtype, resolve_reshape(x.signature_shape, target))]
 
 
@@ -77,7 +67,7 @@ def infer_transpose(inputs: Sequence[Any], attrs: dict[str, Any]):
     """TRANSPOSE: the input shape permuted by a constant perm."""
     x, perm = inputs[0], const_ints(inputs[1])
     shape = x.signature_shape
-    return [(x.dtype, tuple(shape[p] for p in perm) if perm else _unknown(len(shape)))]
+    return [(x.dtype, tuple(shape[p] for p in perm) if perm else unknown_shape(len(shape)))]
 
 
 def infer_concatenation(inputs: Sequence[Any], attrs: dict[str, Any]):
@@ -97,7 +87,7 @@ def infer_concatenation(inputs: Sequence[Any], attrs: dict[str, Any]):
 
 def _split_shapes(shape: Sequence[int], axis: int | None, sizes: Sequence[int]):
     if axis is None:
-        return [_unknown(len(shape)) for _ in sizes]
+        return [unknown_shape(len(shape)) for _ in sizes]
     axis %= len(shape)
     return [tuple(s if i == axis else d for i, d in enumerate(shape)) for s in sizes]
 
@@ -121,7 +111,7 @@ def infer_split_v(inputs: Sequence[Any], attrs: dict[str, Any]):
     shape = x.signature_shape
     if sizes is None:
         n = int(attrs.get("num_splits", _vector_len(sizes_t)))
-        return [(x.dtype, _unknown(len(shape))) for _ in range(n)]
+        return [(x.dtype, unknown_shape(len(shape))) for _ in range(n)]
     if axis is not None and -1 in sizes:
         dim = shape[axis[0] % len(shape)]
         rest = -1 if dim < 0 else dim - sum(s for s in sizes if s != -1)
@@ -146,115 +136,6 @@ def infer_unpack(inputs: Sequence[Any], attrs: dict[str, Any]):
     return [(inputs[0].dtype, tuple(shape))] * num
 
 
-def infer_slice(inputs: Sequence[Any], attrs: dict[str, Any]):
-    """SLICE: the size input, -1 meaning the rest of the axis."""
-    x, begin, size = inputs[0], const_ints(inputs[1]), const_ints(inputs[2])
-    shape = x.signature_shape
-    if begin is None or size is None:
-        return [(x.dtype, _unknown(len(shape)))]
-    out = [
-        (-1 if d < 0 else d - b) if s == -1 else s
-        for d, b, s in zip(shape, begin, size, strict=False)
-    ]
-    return [(x.dtype, tuple(out))]
-
-
-def strided_slice_index(
-    begin: Sequence[int],
-    end: Sequence[int],
-    strides: Sequence[int],
-    *,
-    begin_mask: int = 0,
-    end_mask: int = 0,
-    ellipsis_mask: int = 0,
-    new_axis_mask: int = 0,
-    shrink_axis_mask: int = 0,
-    offset: bool = False,
-) -> tuple[Any, ...]:
-    """A numpy index tuple equivalent to a STRIDED_SLICE with these inputs and masks."""
-    index: list[Any] = []
-    seen_ellipsis = False
-    for i, (b, e, s) in enumerate(zip(begin, end, strides, strict=False)):
-        bit = 1 << i
-        if ellipsis_mask & bit and not seen_ellipsis:
-            index.append(Ellipsis)
-            seen_ellipsis = True
-        elif new_axis_mask & bit:
-            index.append(None)
-        elif shrink_axis_mask & bit:
-            index.append(int(b))
-        else:
-            stop = int(b) + int(e) if offset else int(e)
-            index.append(
-                slice(None if begin_mask & bit else int(b), None if end_mask & bit else stop, s)
-            )
-    return tuple(index)
-
-
-def _slice_shape(shape: Sequence[int], index: tuple[Any, ...]) -> tuple[int, ...]:
-    """The shape ``index`` selects; output dims that depend on unknown input dims are -1.
-
-    Unknown dims are probed with large sizes (negative indices move with the size) and, one
-    axis at a time, with sizes 0 and 1 (in-range indices of a short axis are clamped).
-    """
-    big = 1 << 20
-
-    def probe(fill: int, axis: int | None = None, size: int = 0) -> tuple[int, ...] | None:
-        dims = tuple((size if i == axis else fill) if d < 0 else d for i, d in enumerate(shape))
-        try:
-            return np.broadcast_to(np.empty((), np.bool_), dims)[index].shape
-        except IndexError:
-            if axis is None:
-                raise
-            return None  # a shrink on this short axis: the axis is not in the output
-
-    base = probe(big)
-    others = [probe(big + 7)]
-    for axis in (i for i, d in enumerate(shape) if d < 0):
-        others += [probe(big, axis, 0), probe(big, axis, 1)]
-    unknown = {
-        i
-        for o in others
-        if o is not None
-        for i, (a, b) in enumerate(zip(base, o, strict=True))
-        if a != b
-    }
-    return tuple(-1 if i in unknown else d for i, d in enumerate(base))
-
-
-def infer_strided_slice(inputs: Sequence[Any], attrs: dict[str, Any]):
-    """STRIDED_SLICE: the shape the constant begin/end/strides select."""
-    x = inputs[0]
-    vals = [const_ints(t) for t in inputs[1:4]]
-    if any(v is None for v in vals):
-        return [(x.dtype, _unknown(len(x.signature_shape)))]
-    keys = ("begin_mask", "end_mask", "ellipsis_mask", "new_axis_mask", "shrink_axis_mask")
-    masks = {k: int(attrs.get(k, 0)) for k in keys}
-    index = strided_slice_index(*vals, offset=bool(attrs.get("offset", False)), **masks)
-    try:
-        return [(x.dtype, _slice_shape(x.signature_shape, index))]
-    except IndexError as e:
-        raise InvalidModelError(f"STRIDED_SLICE: {e}") from None
-
-
-def infer_gather(inputs: Sequence[Any], attrs: dict[str, Any]):
-    """GATHER: params[:axis] + indices[batch_dims:] + params[axis + 1:]."""
-    params, indices = inputs[0].signature_shape, inputs[1].signature_shape
-    axis = attrs.get("axis", 0) % max(len(params), 1)
-    batch = attrs.get("batch_dims", 0) % (len(indices) + 1) if indices else 0
-    out = tuple(params[:axis]) + tuple(indices[batch:]) + tuple(params[axis + 1 :])
-    return [(inputs[0].dtype, out)]
-
-
-def infer_gather_nd(inputs: Sequence[Any], attrs: dict[str, Any]):
-    """GATHER_ND: indices[:-1] + params[indices[-1]:]."""
-    params, indices = inputs[0].signature_shape, inputs[1].signature_shape
-    depth = indices[-1]
-    if depth < 0:
-        raise InvalidModelError("GATHER_ND: the last dimension of indices must be known")
-    return [(inputs[0].dtype, tuple(indices[:-1]) + tuple(params[depth:]))]
-
-
 def infer_squeeze(inputs: Sequence[Any], attrs: dict[str, Any]):
     """SQUEEZE: the shape without the squeezed axes."""
     shape = inputs[0].signature_shape
@@ -269,7 +150,7 @@ def infer_expand_dims(inputs: Sequence[Any], attrs: dict[str, Any]):
     shape = list(inputs[0].signature_shape)
     axis = const_ints(inputs[1])
     if axis is None:
-        return [(inputs[0].dtype, _unknown(len(shape) + 1))]
+        return [(inputs[0].dtype, unknown_shape(len(shape) + 1))]
     shape.insert(axis[0] % (len(shape) + 1), 1)
     return [(inputs[0].dtype, tuple(shape))]
 
@@ -279,7 +160,7 @@ def infer_pad(inputs: Sequence[Any], attrs: dict[str, Any]):
     x, pads = inputs[0], const_ints(inputs[1])
     shape = x.signature_shape
     if pads is None:
-        return [(x.dtype, _unknown(len(shape)))]
+        return [(x.dtype, unknown_shape(len(shape)))]
     out = [-1 if d < 0 else d + pads[2 * i] + pads[2 * i + 1] for i, d in enumerate(shape)]
     return [(x.dtype, tuple(out))]
 
@@ -289,14 +170,14 @@ def infer_tile(inputs: Sequence[Any], attrs: dict[str, Any]):
     x, mult = inputs[0], const_ints(inputs[1])
     shape = x.signature_shape
     if mult is None:
-        return [(x.dtype, _unknown(len(shape)))]
+        return [(x.dtype, unknown_shape(len(shape)))]
     return [(x.dtype, tuple(_mul(d, m) for d, m in zip(shape, mult, strict=False)))]
 
 
 def infer_broadcast_to(inputs: Sequence[Any], attrs: dict[str, Any]):
     """BROADCAST_TO: the constant shape input."""
     x, shape = inputs[0], const_ints(inputs[1])
-    return [(x.dtype, tuple(shape) if shape is not None else _unknown(_vector_len(inputs[1])))]
+    return [(x.dtype, tuple(shape) if shape is not None else unknown_shape(_vector_len(inputs[1])))]
 
 
 def infer_shape(inputs: Sequence[Any], attrs: dict[str, Any]):
@@ -315,7 +196,7 @@ def infer_cast(inputs: Sequence[Any], attrs: dict[str, Any]):
 def infer_fill(inputs: Sequence[Any], attrs: dict[str, Any]):
     """FILL: the value's type, the constant dims."""
     dims = const_ints(inputs[0])
-    shape = tuple(dims) if dims is not None else _unknown(_vector_len(inputs[0]))
+    shape = tuple(dims) if dims is not None else unknown_shape(_vector_len(inputs[0]))
     return [(inputs[1].dtype, shape)]
 
 
@@ -351,7 +232,7 @@ def _space_batch(inputs: Sequence[Any], to_batch: bool):
     shape = x.signature_shape
     block, pads = const_ints(inputs[1]), const_ints(inputs[2])
     if block is None or pads is None:
-        return [(x.dtype, _unknown(len(shape)))]
+        return [(x.dtype, unknown_shape(len(shape)))]
     prod = int(np.prod(block, dtype=np.int64))
     out = [_mul(shape[0], prod) if to_batch else _div(shape[0], prod)]
     for i, b in enumerate(block):
@@ -382,10 +263,6 @@ SCHEMAS = [
     OpSchema("SPLIT_V", infer=infer_split_v, options="SplitVOptions", num_outputs=None),
     OpSchema("PACK", infer=infer_pack, options="PackOptions"),
     OpSchema("UNPACK", infer=infer_unpack, options="UnpackOptions", num_outputs=None),
-    OpSchema("SLICE", infer=infer_slice, options="SliceOptions"),
-    OpSchema("STRIDED_SLICE", infer=infer_strided_slice, options="StridedSliceOptions"),
-    OpSchema("GATHER", infer=infer_gather, options="GatherOptions"),
-    OpSchema("GATHER_ND", infer=infer_gather_nd, options="GatherNdOptions"),
     OpSchema("SQUEEZE", infer=infer_squeeze, options="SqueezeOptions"),
     OpSchema("EXPAND_DIMS", infer=infer_expand_dims, options="ExpandDimsOptions"),
     OpSchema("PAD", infer=infer_pad, options="PadOptions"),

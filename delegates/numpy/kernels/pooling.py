@@ -14,10 +14,19 @@ from ..table import KERNELS
 from .conv import activate_inplace, array_module, axis_padding, pad_nhwc, tap, usable_out
 
 
-def _window_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: int):
+def _axis_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: int):
     """How many real (unpadded) input positions each output window covers on one axis."""
     start = xp.arange(out) * stride - pad
     return xp.minimum(start + kernel, size) - xp.maximum(start, 0)
+
+
+def window_counts(xp: Any, geometry, filter_height, filter_width, stride_h, stride_w, dtype):
+    """How many real input positions each output window covers, a ``(1, OH, OW, 1)`` array of
+    ``dtype``; ``geometry`` is what :func:`_pool` returns after the result."""
+    (h, w), (oh, ow), (ph, pw) = geometry
+    counts_h = _axis_counts(xp, h, oh, ph, filter_height, stride_h)
+    counts_w = _axis_counts(xp, w, ow, pw, filter_width, stride_w)
+    return (counts_h[:, None] * counts_w[None, :]).astype(dtype)[None, :, :, None]
 
 
 def _pool(x, reduce, fill, padding, stride_w, stride_h, filter_width, filter_height, out=None):
@@ -57,13 +66,11 @@ def average_pool_2d(
     """Mean over each window's real elements."""
     xp = array_module(x)
     dest = _usable(out, x, padding, stride_w, stride_h, filter_width, filter_height)
-    total, (h, w), (oh, ow), (ph, pw) = _pool(
+    total, *geometry = _pool(
         x, xp.add, 0.0, padding, stride_w, stride_h, filter_width, filter_height, dest
     )
-    counts_h = _window_counts(xp, h, oh, ph, filter_height, stride_h)
-    counts_w = _window_counts(xp, w, ow, pw, filter_width, stride_w)
-    counts = (counts_h[:, None] * counts_w[None, :]).astype(x.dtype)
-    mean = xp.divide(total, counts[None, :, :, None], out=total)
+    counts = window_counts(xp, geometry, filter_height, filter_width, stride_h, stride_w, x.dtype)
+    mean = xp.divide(total, counts, out=total)
     return activate_inplace(mean, fused_activation)
 
 

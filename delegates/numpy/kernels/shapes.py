@@ -7,7 +7,8 @@ from typing import Any
 import numpy as np
 
 from siglite.dtypes import as_dtype
-from siglite.ops.schemas.shapes import reshape_target, resolve_reshape, strided_slice_index
+from siglite.ops.schemas.shapes import reshape_target, resolve_reshape
+from siglite.ops.schemas.slicing import strided_slice_index
 
 from ..table import KERNELS
 from .activations import apply_activation

@@ -168,15 +168,20 @@ def split(ctx: Context, x: Any, sizes: Any, dim: int = 0) -> tuple:
     )
 
 
-@handles("aten.constant_pad_nd.default")
-def constant_pad(ctx: Context, x: Any, pad: list, value: float = 0.0) -> Tensor:
-    t = tensor(ctx, x)
+def _paddings(ctx: Context, t: Tensor, pad: list) -> Tensor:
+    """The PAD paddings of torch's ``pad`` list ((before, after) pairs from the last dim)."""
     if any(p < 0 for p in pad):
         raise ctx.error("negative padding (cropping) is not supported")
     pairs = [[0, 0] for _ in range(t.rank)]
     for i in range(len(pad) // 2):
         pairs[t.rank - 1 - i] = [pad[2 * i], pad[2 * i + 1]]
-    paddings = ctx.const(np.array(pairs, np.int32), "paddings")
+    return ctx.const(np.array(pairs, np.int32), "paddings")
+
+
+@handles("aten.constant_pad_nd.default")
+def constant_pad(ctx: Context, x: Any, pad: list, value: float = 0.0) -> Tensor:
+    t = tensor(ctx, x)
+    paddings = _paddings(ctx, t, pad)
     if value == 0:
         return ctx.emit("PAD", [t, paddings])
     return ctx.emit("PADV2", [t, paddings, ctx.scalar(value, t.dtype)])
@@ -212,10 +217,4 @@ __all__ = ["transpose"]
 @handles("aten.reflection_pad1d.default", "aten.reflection_pad2d.default")
 def reflection_pad(ctx: Context, x: Any, pad: list) -> Tensor:
     t = tensor(ctx, x)
-    if any(p < 0 for p in pad):
-        raise ctx.error("negative padding (cropping) is not supported")
-    pairs = [[0, 0] for _ in range(t.rank)]
-    for i in range(len(pad) // 2):
-        pairs[t.rank - 1 - i] = [pad[2 * i], pad[2 * i + 1]]
-    paddings = ctx.const(np.array(pairs, np.int32), "paddings")
-    return ctx.emit("MIRROR_PAD", [t, paddings], mode="REFLECT")
+    return ctx.emit("MIRROR_PAD", [t, _paddings(ctx, t, pad)], mode="REFLECT")

@@ -3,26 +3,15 @@
 from __future__ import annotations
 
 import numpy as np
-from harness import Case, Const
+from harness import Case, Const, Inputs
 
-rng = np.random.default_rng(1234)
-
-
-def f32(*shape, lo=-3.0, hi=3.0):
-    return rng.uniform(lo, hi, shape).astype(np.float32)
-
-
-def ints(*shape, lo=-9, hi=10, dtype=np.int32):
-    return rng.integers(lo, hi, shape).astype(dtype)
+_inputs = Inputs(1234)
+rng, f32, ints, bools = _inputs.rng, _inputs.f32, _inputs.ints, _inputs.bools
 
 
 def nonzero(*shape, dtype=np.int32):
     x = ints(*shape, lo=1, hi=7, dtype=dtype)
     return np.where(rng.random(shape) < 0.5, -x, x).astype(dtype)
-
-
-def bools(*shape):
-    return rng.random(shape) < 0.5
 
 
 # TANH and SIGN_BIT are accepted but leave values unchanged in these ops.

@@ -3,17 +3,10 @@
 from __future__ import annotations
 
 import numpy as np
-from harness import Case, Const
+from harness import Case, Const, Inputs
 
-rng = np.random.default_rng(4321)
-
-
-def f32(*shape, lo=-3.0, hi=3.0):
-    return rng.uniform(lo, hi, shape).astype(np.float32)
-
-
-def ints(*shape, lo=-9, hi=10, dtype=np.int32):
-    return rng.integers(lo, hi, shape).astype(dtype)
+_inputs = Inputs(4321)
+rng, f32, ints = _inputs.rng, _inputs.f32, _inputs.ints
 
 
 def axis(*values, dtype=np.int32):

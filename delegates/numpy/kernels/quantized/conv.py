@@ -75,24 +75,29 @@ def _finish(ctx, acc: Any, bias: Any, op: str, fused: str, channels: int) -> Any
     return requantize(wrap32(acc), m, s, zero_point(out_t, op), lo, hi, dtype, rounding)
 
 
+def _conv(ctx, op: str, float_kernel: Any, axis: int, x, filt, bias, fused: str, geometry):
+    """The float kernel on zero-point-centred operands (exact), rescaled to the output;
+    ``axis`` is the filter's output-channel axis."""
+    geometry = {k: v for k, v in geometry.items() if k in _CONV_ATTRS}
+    xc = centered(x, ctx.inputs[0], op)
+    fc = centered(filt, ctx.inputs[1], op, axis=axis)
+    acc = float_kernel(xc, fc, None, **geometry)
+    return _finish(ctx, acc, bias, op, fused, filt.shape[axis])
+
+
 @KERNELS.register("CONV_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def conv_2d(ctx, x, filt, bias=None, *, fused_activation="NONE", **geometry: Any):
     """NHWC x OHWI convolution on quantized data (grouped when the filter is shallower)."""
-    geometry = {k: v for k, v in geometry.items() if k in _CONV_ATTRS}
-    xc = centered(x, ctx.inputs[0], "CONV_2D")
-    fc = centered(filt, ctx.inputs[1], "CONV_2D", axis=0)
-    acc = float_conv.conv_2d(xc, fc, None, **geometry)
-    return _finish(ctx, acc, bias, "CONV_2D", fused_activation, filt.shape[0])
+    return _conv(ctx, "CONV_2D", float_conv.conv_2d, 0, x, filt, bias, fused_activation, geometry)
 
 
 @KERNELS.register("DEPTHWISE_CONV_2D", context=True, dtypes=INT_TYPES, quantized=True)
 def depthwise_conv_2d(ctx, x, filt, bias=None, *, fused_activation="NONE", **geometry: Any):
     """NHWC x 1HWO depthwise convolution on quantized data."""
-    geometry = {k: v for k, v in geometry.items() if k in _CONV_ATTRS}
-    xc = centered(x, ctx.inputs[0], "DEPTHWISE_CONV_2D")
-    fc = centered(filt, ctx.inputs[1], "DEPTHWISE_CONV_2D", axis=3)
-    acc = float_conv.depthwise_conv_2d(xc, fc, None, **geometry)
-    return _finish(ctx, acc, bias, "DEPTHWISE_CONV_2D", fused_activation, filt.shape[3])
+    return _conv(
+        ctx, "DEPTHWISE_CONV_2D", float_conv.depthwise_conv_2d, 3, x, filt, bias,
+        fused_activation, geometry,
+    )  # fmt: skip
 
 
 _CONV_ATTRS = frozenset(

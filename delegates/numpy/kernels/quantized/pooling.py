@@ -8,7 +8,7 @@ from functools import lru_cache
 import numpy as np
 
 from ...table import KERNELS
-from ..pooling import _pool, _window_counts
+from ..pooling import _pool, window_counts
 from ..reductions import norm_axes
 from ..xp import array_module
 from .common import INT_TYPES, activation_range, requantize, scale, type_range, zero_point
@@ -29,12 +29,10 @@ def average_pool_2d(
 ):  # fmt: skip
     """Rounded mean over each window's real elements."""
     xp = array_module(x)
-    total, (h, w), (oh, ow), (ph, pw) = _pool(
+    total, *geometry = _pool(
         x.astype(xp.int64), xp.add, 0, padding, stride_w, stride_h, filter_width, filter_height
     )
-    counts_h = _window_counts(xp, h, oh, ph, filter_height, stride_h)
-    counts_w = _window_counts(xp, w, ow, pw, filter_width, stride_w)
-    counts = (counts_h[:, None] * counts_w[None, :]).astype(xp.int64)[None, :, :, None]
+    counts = window_counts(xp, geometry, filter_height, filter_width, stride_h, stride_w, xp.int64)
     out_t = ctx.outputs[0]
     lo, hi = activation_range(fused_activation, out_t, x.dtype, "AVERAGE_POOL_2D")
     return xp.clip(rounded_div(xp, total, counts), lo, hi).astype(x.dtype)
