@@ -48,6 +48,12 @@ file, read its signature list back and run both signature runners as a round tri
 """
 
 
+def _version() -> str:
+    from . import __version__
+
+    return __version__
+
+
 def _common() -> argparse.ArgumentParser:
     # Accept --debug after the command too; SUPPRESS keeps the top-level value when absent.
     common = argparse.ArgumentParser(add_help=False)
@@ -65,6 +71,7 @@ def build_parser() -> argparse.ArgumentParser:
         epilog="Exit codes: 0 ok, 1 model or conversion error, 2 usage error.",
     )
     parser.add_argument("--debug", action="store_true", help="show tracebacks on errors")
+    parser.add_argument("--version", action="version", version=f"siglite {_version()}")
     sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
     parents = [_common()]
     convert.add_parser(sub, parents)

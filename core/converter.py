@@ -9,6 +9,7 @@ TFLite flatbuffer.
 from __future__ import annotations
 
 import enum
+import warnings
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,7 +27,8 @@ class OpsSet(enum.Enum):
 
 
 class Optimize(enum.Enum):
-    """Optimisation flags (``tf.lite.Optimize``); siglite currently accepts and records them."""
+    """Optimisation flags (``tf.lite.Optimize``); accepted, but siglite does not quantize (the
+    converter warns when they are set)."""
 
     DEFAULT = "DEFAULT"
 
@@ -135,12 +137,35 @@ class Converter:
 
     def convert_model(self) -> Model:
         """The optimised, op-set-checked IR model (what :meth:`convert` writes)."""
+        return self._finalize()
+
+    def _finalize(self) -> Model:
         from .conversion import finalize
 
+        self._warn_no_quantization()
         return finalize(self._model, self)
+
+    def _warn_no_quantization(self) -> None:
+        """TF's converter quantizes for these settings; siglite keeps the model's dtypes, so a
+        model that looks quantized by its converter settings is said to be float."""
+        asked = []
+        if self.optimizations:
+            asked.append("optimizations")
+        if getattr(self, "representative_dataset", None) is not None:
+            asked.append("representative_dataset")
+        if OpsSet.TFLITE_BUILTINS_INT8 in set(self.target_spec.supported_ops):
+            asked.append("OpsSet.TFLITE_BUILTINS_INT8")
+        if asked:
+            warnings.warn(
+                f"siglite's converter does not quantize; {' and '.join(asked)} "
+                "set on this converter have no effect, and the model keeps its float weights "
+                "and tensors",
+                UserWarning,
+                stacklevel=4,  # the caller of convert() / convert_model()
+            )
 
     def convert(self) -> bytes:
         """The TFLite flatbuffer bytes."""
         from .format import write_model
 
-        return write_model(self.convert_model())
+        return write_model(self._finalize())

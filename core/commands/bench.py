@@ -1,11 +1,4 @@
-"""``siglite bench MODEL``: latency of one signature, next to LiteRT or onnxruntime.
-
-siglite runs the signature ``--warmup`` times, then ``--runs`` timed times; the median and the
-90th percentile are printed. On the same inputs in the same process, LiteRT (``ai_edge_litert``)
-runs a ``.tflite`` model and onnxruntime runs an ``.onnx`` model (which siglite converts in
-memory first) when those packages are installed; their rows show ``siglite/this``, siglite's
-median divided by theirs.
-"""
+"""``siglite bench MODEL``: latency of one signature, next to LiteRT or onnxruntime."""
 
 from __future__ import annotations
 
@@ -17,18 +10,26 @@ from typing import Any
 
 import numpy as np
 
-from .run import delegate_list, gather_inputs
+from .run import gather_inputs, open_runner
 from .text import Progress, ms_str, table
 from .values import parse_assignments, sample_input
 
 HELP = "time one signature (median, p90), next to LiteRT / onnxruntime when installed"
+
+DESCRIPTION = """\
+siglite runs the signature --warmup times, then --runs timed times; the median and the 90th
+percentile are printed. On the same inputs in the same process, LiteRT (ai-edge-litert) runs a
+.tflite model and onnxruntime runs an .onnx model (which siglite converts in memory first) when
+those packages are installed; their rows show siglite/this, siglite's median divided by theirs.
+A runtime that cannot run the model is reported in a note below the table.
+"""
 
 
 def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
     p = sub.add_parser(
         "bench",
         help=HELP,
-        description=__doc__.split("\n", 2)[2],
+        description=DESCRIPTION,
         parents=parents,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
@@ -69,19 +70,6 @@ def measure(label: str, call: Callable[[], Any], warmup: int, runs: int) -> list
     return times
 
 
-def _open(args: argparse.Namespace) -> Any:
-    from ..runtime import Interpreter
-
-    delegates = delegate_list(args.delegates)
-    if args.model.lower().endswith(".onnx"):
-        from ..converter import Converter
-
-        with Progress(f"converting {args.model}"):
-            model = Converter.from_onnx(args.model).convert_model()
-        return Interpreter(model=model, delegates=delegates)
-    return Interpreter(model_path=args.model, delegates=delegates)
-
-
 def _litert(path: str, key: str, feeds: dict[str, np.ndarray]) -> Callable[[], Any]:
     from ai_edge_litert.interpreter import Interpreter
 
@@ -112,8 +100,7 @@ def _row(label: str, times: list[float], base: float | None) -> tuple[str, ...]:
 
 def run(args: argparse.Namespace) -> int:
     """Time siglite, then the other runtimes that apply, and print one table."""
-    interpreter = _open(args)
-    runner = interpreter.get_signature_runner(args.signature)
+    interpreter, runner = open_runner(args.model, args.signature, args.delegates)
     key = runner.signature_key
     sig = interpreter.model.signatures[key]
     given = gather_inputs(sig, parse_assignments(args.input))
@@ -138,7 +125,7 @@ def run(args: argparse.Namespace) -> int:
             continue
         rows.append(_row(label, measure(label, call, args.warmup, args.runs), base))
     print(f"signature {key!r}, inputs: " + ", ".join(
-        f"{n} {v.dtype}{list(v.shape)}" for n, v in feeds.items()))  # fmt: skip
+        f"{n} {sig.inputs[n].dtype.name}{list(v.shape)}" for n, v in feeds.items()))  # fmt: skip
     print(table(("runtime", "median", "p90", "runs", "siglite/this"), rows))
     for note in notes:
         print(note)

@@ -23,9 +23,15 @@ SOURCE is one of:
   FILE.py:NAME        an object defined in a Python file (the file is run to get it)
   MODULE:NAME         an object in an importable module (NAME may be dotted)
 
-The object may be an sl.Module (each @sl.function method with an input_signature becomes a
-signature named after the method), an sl.keras.Sequential model, a concrete function or a list
-of them, a siglite Model, or a dict {"module": torch_module, "sample_args": (tensor, ...)}.
+The object may be
+  - an sl.Module (each @sl.function method with an input_signature becomes a signature named
+    after the method), an sl.keras.Sequential model, a concrete function or a list of them;
+  - a siglite Model, an sl.Converter (e.g. from sl.Converter.from_models, with its settings),
+    or the bytes of a .tflite file;
+  - an onnx.ModelProto;
+  - for PyTorch, a dict {"module": torch_module, "sample_args": (tensor, ...)}, optionally
+    with "sample_kwargs" and "dynamic_shapes" (torch.export.Dim), or a dict
+    {key: (module, sample_args), ...} with one signature per key.
 """
 
 
@@ -44,7 +50,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
         action="append",
         metavar="KEY",
         help="repeatable; a saved model or a multi-signature object keeps only these keys; a "
-        "single-signature source (ONNX, Keras-like, torch, one function) is given this key",
+        "single-signature source (ONNX, Keras-like, torch, one function) is given this one key",
     )
     p.add_argument(
         "--select-ops",
@@ -87,9 +93,12 @@ def convert(args: argparse.Namespace) -> tuple[Model, bytes]:
     from ..format import write_model
 
     converter, keys = converter_for(args.source, args.signature_key)
+    # The flags only widen what a source's own Converter (with its settings) allows.
     if args.select_ops:
-        converter.target_spec.supported_ops = {OpsSet.TFLITE_BUILTINS, OpsSet.SELECT_TF_OPS}
-    converter.allow_custom_ops = bool(args.allow_custom_ops)
+        ops = set(converter.target_spec.supported_ops)
+        converter.target_spec.supported_ops = ops | {OpsSet.TFLITE_BUILTINS, OpsSet.SELECT_TF_OPS}
+    if args.allow_custom_ops:
+        converter.allow_custom_ops = True
     try:
         model = converter.convert_model()
     except ConverterError as exc:

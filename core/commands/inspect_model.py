@@ -188,16 +188,24 @@ def _span(nodes: list[int]) -> str:
 
 def run(args: argparse.Namespace) -> int:
     """Read the model and print the description."""
-    from ..format import read_model
     from .run import delegate_list
 
-    model = read_model(args.model) if os.path.isfile(args.model) else _missing(args.model)
-    info = describe(model, args.model, delegate_list(args.delegates))
+    info = describe(_load(args.model), args.model, delegate_list(args.delegates))
     print(json.dumps(info, indent=2) if args.json else render(info))
     return 0
 
 
-def _missing(path: str) -> Model:
+def _load(path: str) -> Model:
+    """The model in the .tflite file ``path``; other paths get a message saying what to give."""
     from ..errors import InvalidModelError
+    from ..format import read_model
+    from .run import check_model_file
 
-    raise InvalidModelError(f"no such model file: {path!r}")
+    if os.path.isfile(path) and path.lower().endswith(".onnx"):
+        raise InvalidModelError(
+            f"{path!r} is an ONNX model; inspect reads .tflite files (convert it first: "
+            f"siglite convert {path} -o model.tflite)"
+        )
+    if not os.path.isfile(check_model_file(path)):
+        raise InvalidModelError(f"no such model file: {path!r}")
+    return read_model(path)

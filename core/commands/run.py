@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import argparse
+import os
 
 import numpy as np
 
-from ..errors import InputError
+from ..errors import InputError, InvalidModelError, SignatureError
 from ..ir import Signature
-from .text import shape_str
+from .text import Progress, shape_str
 from .values import as_input, parse_assignments, savable
 
 HELP = "run one signature of a .tflite model on given inputs"
@@ -21,6 +22,9 @@ Each --input NAME=VALUE gives one input of the signature. VALUE is a JSON litera
 "text"), the path of a .npy file (read without pickle) or @FILE naming a file that holds JSON.
 Values are converted to the input's dtype (integers must be whole and in range); strings are
 stored UTF-8. --signature may be left out when the model has exactly one signature.
+
+MODEL may also be an .onnx file, which is converted in memory first (its one signature is
+serving_default).
 """
 
 
@@ -32,7 +36,7 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
         parents=parents,
         formatter_class=argparse.RawDescriptionHelpFormatter,
     )
-    p.add_argument("model", metavar="MODEL", help="a .tflite file")
+    p.add_argument("model", metavar="MODEL", help="a .tflite (or .onnx) file")
     p.add_argument("--signature", metavar="KEY", help="signature key (optional with one)")
     p.add_argument(
         "--input",
@@ -41,7 +45,12 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
         help="an input value (repeat for each input)",
     )
     p.add_argument("--delegates", metavar="A,B", help="delegates to use, in priority order")
-    p.add_argument("-o", "--output", metavar="OUT.npz", help="write the outputs to an .npz file")
+    p.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.npz",
+        help="write the outputs to an .npz file (strings as bytes)",
+    )
     p.set_defaults(func=run)
 
 
@@ -50,11 +59,40 @@ def delegate_list(text: str | None) -> list[str]:
     return [d.strip() for d in (text or "").split(",") if d.strip()]
 
 
-def open_runner(model: str, key: str | None, delegates: str | None = None):
-    """The interpreter for ``model`` and the runner of ``key``."""
+def open_interpreter(model: str, delegates: str | None = None):
+    """An interpreter for the ``.tflite`` file ``model``, or for an ``.onnx`` file converted in
+    memory."""
     from ..runtime import Interpreter
 
-    interpreter = Interpreter(model_path=model, delegates=delegate_list(delegates))
+    names = delegate_list(delegates)
+    if model.lower().endswith(".onnx") and os.path.isfile(model):
+        from ..converter import Converter
+
+        with Progress(f"converting {model}"):
+            converted = Converter.from_onnx(model).convert_model()
+        return Interpreter(model=converted, delegates=names)
+    return Interpreter(model_path=check_model_file(model), delegates=names)
+
+
+def check_model_file(path: str) -> str:
+    """``path`` when it is a file; for a directory, an error that names the model file to use."""
+    if os.path.isdir(path):
+        inside = os.path.join(path, "model.tflite")
+        hint = f"; its model file is {inside!r}" if os.path.isfile(inside) else ""
+        raise InvalidModelError(f"{path!r} is a directory, not a .tflite file{hint}")
+    return path
+
+
+def open_runner(model: str, key: str | None, delegates: str | None = None):
+    """The interpreter for ``model`` and the runner of ``key`` (which may be left out only when
+    the model has one signature)."""
+    interpreter = open_interpreter(model, delegates)
+    keys = list(interpreter.get_signature_list())
+    if key is None and len(keys) != 1:
+        raise SignatureError(
+            f"{model!r} has {len(keys)} signatures; choose one with --signature KEY "
+            f"({', '.join(keys) or 'none'})"
+        )
     return interpreter, interpreter.get_signature_runner(key)
 
 
@@ -75,8 +113,10 @@ def run(args: argparse.Namespace) -> int:
     sig = interpreter.model.signatures[runner.signature_key]
     outputs = runner(**gather_inputs(sig, parse_assignments(args.input)))
     if args.output:
-        np.savez(args.output, **{k: savable(v) for k, v in outputs.items()})
-        print(f"wrote {args.output} ({', '.join(outputs)})")
+        # np.savez adds ".npz" to a name without it; report the file really written.
+        path = args.output if args.output.endswith(".npz") else args.output + ".npz"
+        np.savez(path, **{k: savable(v) for k, v in outputs.items()})
+        print(f"wrote {path} ({', '.join(outputs)})")
         return 0
     with np.printoptions(threshold=200, edgeitems=5):
         for name, value in outputs.items():

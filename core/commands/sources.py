@@ -8,8 +8,12 @@
     signature keyed by the method's name),
   - a Keras-like model (``sl.keras.Sequential``),
   - an ``sl.ConcreteFunction`` or a list/tuple of them,
-  - a siglite :class:`~siglite.Model`,
-  - a dict ``{"module": torch_module, "sample_args": (tensor, ...)}`` for PyTorch.
+  - a siglite :class:`~siglite.Model` or :class:`~siglite.Converter` (e.g. from
+    ``sl.Converter.from_models``), or the bytes of a ``.tflite`` file,
+  - an ``onnx.ModelProto``,
+  - for PyTorch, a dict ``{"module": torch_module, "sample_args": (tensor, ...)}`` (optionally
+    with ``"sample_kwargs"`` and ``"dynamic_shapes"``), or ``{key: (module, sample_args)}``
+    with one entry per signature (the forms ``sl.Converter.from_torch`` takes).
 
 ``name`` may be dotted (``models.coder``). Loading a ``.py`` file runs that file, as
 ``python file.py`` would; nothing is ever unpickled.
@@ -117,13 +121,18 @@ def _pick(items: list[Any], wanted: list[str] | None, what: str) -> list[Any]:
 def converter_for_object(obj: Any, wanted: list[str] | None = None) -> tuple[Any, list[str]]:
     """A converter for a Python object, and the keys its signatures get, in model order.
 
-    Several functions are narrowed to ``wanted`` before conversion; a single signature is
+    Several signatures are narrowed to ``wanted`` before conversion; a single signature is
     keyed ``wanted[0]`` (or the method's name for an ``sl.Module``).
     """
     from ..converter import Converter
 
-    if isinstance(obj, Model):
-        return Converter.from_model(select(obj, wanted)), list(wanted or [])
+    if isinstance(obj, Converter):
+        obj._model = select(obj._model, wanted)
+        return obj, _model_keys(obj._model, wanted)
+    if isinstance(obj, Model | bytes | bytearray):
+        model = obj if isinstance(obj, Model) else _read(obj)
+        model = select(model, wanted)
+        return Converter.from_model(model), _model_keys(model, wanted)
     module_cls = _class("siglite.frontends.module.variables", "Module")
     if module_cls is not None and isinstance(obj, module_cls):
         funcs = _pick(module_functions(obj), wanted, type(obj).__name__)
@@ -137,20 +146,94 @@ def converter_for_object(obj: Any, wanted: list[str] | None = None) -> tuple[Any
     keras_cls = _class("siglite.frontends.sequential.model", "Sequential")
     if keras_cls is not None and isinstance(obj, keras_cls):
         return Converter.from_keras_model(obj), _single(wanted, 1)
+    if _is_onnx_model(obj):
+        return Converter.from_onnx(obj), _single(wanted, 1)
     if isinstance(obj, dict) and "module" in obj:
-        args = obj.get("sample_args")
-        if not isinstance(args, tuple | list):
-            raise ConverterError("a torch source needs 'sample_args': a tuple of sample inputs")
-        return Converter.from_torch(obj["module"], tuple(args)), _single(wanted, 1)
+        return _torch_single(obj, wanted)
+    if isinstance(obj, dict) and obj and all(_is_torch_entry(v) for v in obj.values()):
+        return _torch_signatures(obj, wanted)
+    raise _refusal(obj)
+
+
+def _refusal(obj: Any) -> ConverterError:
+    """Why ``obj`` is not a source, with what would be."""
     if "torch" in sys.modules and isinstance(obj, sys.modules["torch"].nn.Module):
-        raise ConverterError(
+        return ConverterError(
             "a torch module needs sample inputs: name a dict "
             '{"module": module, "sample_args": (tensor, ...)} instead'
         )
-    raise ConverterError(
-        f"cannot convert a {type(obj).__name__}: expected an sl.Module, a Keras-like model, "
-        "concrete functions, a siglite Model or a torch dict with 'module' and 'sample_args'"
+    what = f"the class {obj.__name__} (name an instance)" if isinstance(obj, type) else (
+        f"a {type(obj).__name__}")  # fmt: skip
+    return ConverterError(
+        f"cannot convert {what}: expected an sl.Module, a Keras-like model, concrete "
+        "functions, a siglite Model or Converter, .tflite bytes, an onnx.ModelProto, or a "
+        "torch dict {'module': ..., 'sample_args': (...)} (or {key: (module, sample_args)})"
     )
+
+
+def _read(data: bytes | bytearray) -> Model:
+    from ..format import read_model
+
+    return read_model(bytes(data))
+
+
+def _model_keys(model: Model, wanted: list[str] | None) -> list[str]:
+    """A single signature is renamed to ``wanted[0]``; several keep their keys."""
+    return _single(wanted, 1) if len(model.signatures) == 1 else []
+
+
+def _is_onnx_model(obj: Any) -> bool:
+    cls = type(obj)
+    return cls.__name__ == "ModelProto" and cls.__module__.split(".")[0] == "onnx"
+
+
+TORCH_KEYS = ("module", "sample_args", "sample_kwargs", "dynamic_shapes")
+
+
+def _torch_single(obj: dict, wanted: list[str] | None) -> tuple[Any, list[str]]:
+    """``{"module": m, "sample_args": (...), "sample_kwargs": {...}, "dynamic_shapes": ...}``."""
+    from ..converter import Converter
+
+    unknown = sorted(map(str, set(obj) - set(TORCH_KEYS)))
+    if unknown:
+        raise ConverterError(
+            f"a torch source dict takes the keys {', '.join(TORCH_KEYS)}; unknown: "
+            + ", ".join(unknown)
+        )
+    args = obj.get("sample_args")
+    if not isinstance(args, tuple | list):
+        raise ConverterError("a torch source needs 'sample_args': a tuple of sample inputs")
+    converter = Converter.from_torch(
+        obj["module"],
+        tuple(args),
+        sample_kwargs=obj.get("sample_kwargs"),
+        dynamic_shapes=obj.get("dynamic_shapes"),
+    )
+    return converter, _single(wanted, 1)
+
+
+def _is_torch_entry(value: Any) -> bool:
+    """An entry of a multi-signature torch dict: ``(module, args, ...)`` or a source dict."""
+    if isinstance(value, dict):
+        return "module" in value
+    is_sequence = isinstance(value, tuple | list) and len(value) > 0
+    return "torch" in sys.modules and is_sequence and callable(value[0])
+
+
+def _torch_signatures(obj: dict, wanted: list[str] | None) -> tuple[Any, list[str]]:
+    """``{key: (module, sample_args, ...)}``: one signature per key (``--signature-key``
+    keeps some of them)."""
+    from ..converter import Converter
+
+    if len(obj) == 1:
+        return Converter.from_torch(obj), _single(wanted, 1)
+    if wanted:
+        unknown = [k for k in wanted if k not in obj]
+        if unknown:
+            known = ", ".join(sorted(map(str, obj)))
+            raise ConverterError(f"unknown signature key {unknown[0]!r}; the dict has: {known}")
+        obj = {k: v for k, v in obj.items() if k in wanted}
+    return Converter.from_torch(obj), []
 
 
 def _single(wanted: list[str] | None, count: int) -> list[str]:
@@ -188,8 +271,10 @@ def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, l
     if source.lower().endswith(".onnx"):
         if not path.is_file():
             raise InvalidModelError(f"no such ONNX file: {source!r}")
-        key = signature_keys[0] if signature_keys else "serving_default"
-        return Converter.from_onnx(str(path), signature_key=key), []
+        keys = _single(signature_keys, 1)
+        return Converter.from_onnx(
+            str(path), signature_key=keys[0] if keys else "serving_default"
+        ), []
     if ":" not in source:
         raise InvalidModelError(
             f"{source!r} is not a directory, an .onnx file, FILE.py:NAME or MODULE:NAME"

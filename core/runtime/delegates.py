@@ -34,12 +34,13 @@ def load_delegate(name: str, options: dict[str, Any] | None = None) -> Delegate:
 
 
 def resolve_delegates(
-    experimental_delegates: Sequence[Any] | None, delegates: Sequence[Any] | None
+    experimental_delegates: Sequence[Any] | str | None, delegates: Sequence[Any] | str | None
 ) -> list[Delegate]:
     """Delegates in priority order: ``experimental_delegates``, then ``delegates`` (names or
-    objects), then the numpy delegate, which is always last."""
+    objects, or one string of comma-separated names), then the numpy delegate, which is always
+    last."""
     out: list[Delegate] = []
-    for item in list(experimental_delegates or []) + list(delegates or []):
+    for item in _as_list(experimental_delegates) + _as_list(delegates):
         if isinstance(item, str):
             item = load_delegate(item)
         if not isinstance(item, Delegate):
@@ -51,3 +52,11 @@ def resolve_delegates(
     out = [d for d in out if d.name != "numpy"]
     out.append(numpy_delegates[0] if numpy_delegates else load_delegate("numpy"))
     return out
+
+
+def _as_list(items: Sequence[Any] | str | None) -> list[Any]:
+    """A list of delegates; a string is one name or several separated by commas (iterating
+    over it would give single letters)."""
+    if isinstance(items, str):
+        return [name.strip() for name in items.split(",") if name.strip()]
+    return list(items or [])
