@@ -98,15 +98,22 @@ def defaults(spec: Any) -> dict[str, Any]:
     return {f.attr: _to_attr(f.kind, f.default) for f in spec.fields}
 
 
-def decode_options(op: str, union: int, utype: int, table: Table | None) -> dict[str, Any]:
-    """Attributes from one options union of an operator (``{}`` when nothing is known)."""
+def decode_options(
+    op: str, union: int, utype: int, table: Table | None, what: str = "operator"
+) -> dict[str, Any]:
+    """Attributes from one options union of an operator (``{}`` when the op takes none).
+
+    A table of another op's type is refused: its fields would be read as the wrong options.
+    """
     spec = spec_for(op)
+    if spec is None or spec.union != union:
+        return {}  # the op has no options in this union; nothing in a stray table applies
     if utype == 0 or table is None:
-        return defaults(spec) if spec is not None and spec.union == union else {}
-    if spec is None or (spec.union, spec.union_type) != (union, utype):
-        spec = _by_union_type().get((union, utype))
-    if spec is None:
-        return {}
+        return defaults(spec)
+    if spec.union_type != utype:
+        found = _by_union_type().get((union, utype))
+        name = found.table if found is not None else f"union type {utype}"
+        raise InvalidModelError(f"{what}: {op} takes {spec.table}, but its options are {name}")
     return {f.attr: _read_field(table, f) for f in spec.fields}
 
 
@@ -144,8 +151,21 @@ def _prepare_offsets(builder: flatbuffers.Builder, spec: Any, attrs: dict, where
     return offsets
 
 
+def check_attrs(op: str, attrs: dict, where: str) -> None:
+    """Refuse attributes a builtin op has no option field for (they would be lost silently)."""
+    spec = spec_for(op)
+    known = {f.attr for f in spec.fields} if spec is not None else set()
+    unknown = sorted(set(attrs) - known)
+    if unknown:
+        allowed = ", ".join(sorted(known)) or "none"
+        raise InvalidModelError(
+            f"{where}: {op} has no attribute {', '.join(unknown)} (its attributes: {allowed})"
+        )
+
+
 def encode_options(builder: flatbuffers.Builder, op: str, attrs: dict, where: str) -> Any:
     """Build ``op``'s options table; returns ``(union, union_type, offset)`` or ``None``."""
+    check_attrs(op, attrs, where)
     spec = spec_for(op)
     if spec is None:
         return None

@@ -269,7 +269,7 @@ class _ModelReader:
             node.custom_options = options
             for union, (type_fid, value_fid) in UNION_FIELDS.items():
                 utype, table = t.union(type_fid, value_fid, f"{what} options")
-                node.attrs.update(decode_options(op, union, utype, table))
+                node.attrs.update(decode_options(op, union, utype, table, what))
         return node
 
     def _custom_options(self, t: Table, what: str) -> bytes | None:

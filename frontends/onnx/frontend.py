@@ -50,8 +50,9 @@ def default_opset(model: Any) -> int:
     return MIN_OPSET
 
 
-def normalize(model: Any) -> Any:
-    """Bring opsets below 7 up to 7 and run ONNX shape inference (best effort)."""
+def normalize(model: Any) -> tuple[Any, Any]:
+    """Bring opsets below 7 up to 7 and run ONNX shape inference (best effort): the model and
+    a model whose graph holds the inferred types (its initializers may be left out)."""
     import onnx
 
     if default_opset(model) < MIN_OPSET:
@@ -63,10 +64,49 @@ def normalize(model: Any) -> Any:
                 f"upgraded: {exc}"
             ) from None
     try:
-        model = onnx.shape_inference.infer_shapes(model, data_prop=True)
+        inferred = onnx.shape_inference.infer_shapes(_without_big_weights(model), data_prop=True)
     except Exception:  # inference is an aid; handlers compute what it cannot give
-        pass
-    return model
+        inferred = model
+    return model, inferred
+
+
+# Initializers above this size are given to shape inference as typed inputs instead: it needs
+# their shapes only (values matter for shape arithmetic, which uses small tensors), and
+# serializing hundreds of megabytes of weights for it dominated conversion time.
+BIG_WEIGHT_BYTES = 1 << 16
+
+
+def _without_big_weights(model: Any) -> Any:
+    import onnx
+    from onnx import helper
+
+    graph = model.graph
+    big = [i for i in graph.initializer if _payload_bytes(i) > BIG_WEIGHT_BYTES]
+    if not big:
+        return model
+    stub = onnx.ModelProto(ir_version=model.ir_version)
+    stub.opset_import.extend(model.opset_import)
+    stub.functions.extend(model.functions)
+    g = stub.graph
+    g.name = graph.name
+    g.node.extend(graph.node)
+    g.input.extend(graph.input)
+    g.output.extend(graph.output)
+    g.value_info.extend(graph.value_info)
+    g.sparse_initializer.extend(graph.sparse_initializer)
+    big_names = {i.name for i in big}
+    g.initializer.extend(i for i in graph.initializer if i.name not in big_names)
+    declared = {vi.name for vi in graph.input}
+    g.input.extend(
+        helper.make_tensor_value_info(i.name, i.data_type, list(i.dims))
+        for i in big
+        if i.name not in declared
+    )
+    return stub
+
+
+def _payload_bytes(init: Any) -> int:
+    return int(np.prod(init.dims, dtype=np.int64)) * 4 if init.dims else 0
 
 
 def _type_of(value_info: Any) -> tuple[Any, tuple[int, ...] | None]:
@@ -150,9 +190,10 @@ def _convert_node(ctx: GraphContext, proto: Any, handlers: dict[str, Any]) -> No
             outs = fn(ctx, node)
             node.check_attrs_used()
         except UnsupportedOpError as exc:
+            exc = _naming(node, exc)
             if _expand(ctx, node, handlers, exc):
                 return
-            raise
+            raise exc from None
     else:
         outs = folded
     for i, name in enumerate(node.output_names):
@@ -160,6 +201,13 @@ def _convert_node(ctx: GraphContext, proto: Any, handlers: dict[str, Any]) -> No
             ctx.bind(name, outs[i])
         elif name:
             raise node.error(f"output {i} ({name!r}) is not supported")
+
+
+def _naming(node: NodeView, exc: UnsupportedOpError) -> UnsupportedOpError:
+    """``exc``, or the same message led by the node's name where a shared helper raised it."""
+    if node.where in str(exc):
+        return exc
+    return UnsupportedOpError(f"{node.where}: {exc}")
 
 
 def _expand(ctx: GraphContext, node: NodeView, handlers: dict[str, Any], why: Exception | None):
@@ -228,9 +276,9 @@ def convert_graph(proto: Any, key: str, sg_name: str, nhwc_io: bool = False) -> 
     from .ops import load_handlers
 
     handlers = load_handlers()
-    model = normalize(proto)
+    model, inferred = normalize(proto)
     graph = model.graph
-    ctx = GraphContext(Subgraph(name=sg_name), _value_infos(graph), default_opset(model))
+    ctx = GraphContext(Subgraph(name=sg_name), _value_infos(inferred.graph), default_opset(model))
     _add_initializers(ctx, graph)
     inputs = _add_inputs(ctx, graph, nhwc_io)
     for node in graph.node:

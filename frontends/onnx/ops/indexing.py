@@ -13,18 +13,38 @@ from .runtime_axes import slice_runtime_axes
 from .shapes import _i32
 
 
-def _wrap_negative(ctx: GraphContext, node: NodeView, idx, dims):
-    """Indices with negative entries counted from the end (TFLite needs them non-negative)."""
-    dims = np.asarray(dims, np.int64)
-    if idx.data is not None:
+def _wrap_negative(ctx: GraphContext, node: NodeView, idx, x, start: int, count: int | None):
+    """Indices with negative entries counted from the end (TFLite needs them non-negative).
+
+    The indices address dims ``start`` (``count`` None: that one dim) or ``start .. start +
+    count`` of ``x``; dynamic ones are read from its run-time shape.
+    """
+    dims = np.asarray(sig(x)[start] if count is None else sig(x)[start : start + count], np.int64)
+    if idx.data is not None and dims.min() >= 0:
         return ctx.const(np.where(idx.data < 0, idx.data + dims, idx.data).astype(idx.dtype.numpy))
-    if dims.min() < 0:
-        raise node.error("negative indices need static dimensions")
+    if idx.data is not None and idx.data.min(initial=0) >= 0:
+        return idx
+    if dims.min() >= 0:
+        size = ctx.const(dims.astype(idx.dtype.numpy))
+    else:
+        size = _runtime_dims(ctx, x, start, count, idx.dtype)
     zero = ctx.const(np.array(0, idx.dtype.numpy))
-    shifted = binary(ctx, "ADD", idx, ctx.const(dims.astype(idx.dtype.numpy)))
+    shifted = binary(ctx, "ADD", idx, size)
     return ctx.op(
         "SELECT_V2", [binary(ctx, "LESS", idx, zero), shifted, idx], (idx.dtype, sig(idx))
     )
+
+
+def _runtime_dims(ctx: GraphContext, x, start: int, count: int | None, dtype):
+    """Dims ``start`` (a 0-d tensor when ``count`` is None) or ``start .. start + count`` of
+    ``x``'s run-time shape, as ``dtype``."""
+    shape = ctx.op("SHAPE", [x], (sdt.int32, (x.rank,)), out_type="INT32")
+    n = 1 if count is None else count
+    begin, size = ctx.const(np.array([start], np.int32)), ctx.const(np.array([n], np.int32))
+    dims = ctx.op("SLICE", [shape, begin, size], (sdt.int32, (n,)))
+    if count is None:
+        dims = ctx.op("RESHAPE", [dims, ctx.const(np.zeros(0, np.int32))], (sdt.int32, ()))
+    return cast(ctx, dims, dtype)
 
 
 @handler("Gather")
@@ -33,7 +53,7 @@ def gather(ctx: GraphContext, node: NodeView):
     if x.dtype.name == "string":
         raise node.error("string tensors are not supported")
     axis = normalize_axis(int(node.attr("axis", 0)), x.rank, node.where)
-    idx = _wrap_negative(ctx, node, idx, sig(x)[axis])
+    idx = _wrap_negative(ctx, node, idx, x, axis, None)
     out = (*sig(x)[:axis], *sig(idx), *sig(x)[axis + 1 :])
     return [ctx.op("GATHER", [x, idx], (x.dtype, out), axis=axis, batch_dims=0)]
 
@@ -46,7 +66,7 @@ def gather_nd(ctx: GraphContext, node: NodeView):
     k = sig(idx)[-1]
     if k < 0:
         raise node.error("the index depth (last indices dim) must be static")
-    idx = _wrap_negative(ctx, node, idx, sig(x)[:k])
+    idx = _wrap_negative(ctx, node, idx, x, 0, k)
     out = (*sig(idx)[:-1], *sig(x)[k:])
     return [ctx.op("GATHER_ND", [x, idx], (x.dtype, out))]
 
@@ -62,7 +82,7 @@ def gather_along(ctx: GraphContext, node: NodeView, x, idx, axis: int):
     """``out[p] = x[p with p[axis] replaced by idx[p]]`` (GatherElements) via GATHER_ND."""
     if not is_static(idx):
         raise node.error("indices must have a static shape")
-    idx = cast(ctx, _wrap_negative(ctx, node, idx, sig(x)[axis]), sdt.int32)
+    idx = cast(ctx, _wrap_negative(ctx, node, idx, x, axis, None), sdt.int32)
     grid = np.indices(sig(idx), dtype=np.int32)
     parts = [idx if d == axis else ctx.const(grid[d]) for d in range(x.rank)]
     coords = ctx.op("PACK", parts, (sdt.int32, (*sig(idx), x.rank)), axis=x.rank,

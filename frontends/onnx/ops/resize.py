@@ -189,7 +189,7 @@ def _plans(ctx: GraphContext, node: NodeView, x, p: ResizeParams) -> list[AxisPl
             op = "MINIMUM" if p.policy == "not_larger" else "MAXIMUM"
             one = scales[0]
             for s in scales[1:]:
-                one = ctx.op(op, [one, s], (f64, ()))
+                one = _scalar_op(ctx, op, one, s)
             scales = [one] * len(axes)
             # round half up, as the specification: floor(scale * length + 0.5)
             outs = [_floor(ctx, _add(ctx, _mul(ctx, one, _f64(ctx, n)), _f64(ctx, 0.5)))
@@ -213,20 +213,34 @@ def _roi(ctx: GraphContext, node: NodeView, p: ResizeParams, j: int, k: int):
     return _element(ctx, p.roi, j, sdt.float64), _element(ctx, p.roi, k + j, sdt.float64)
 
 
+# Scalar float64 arithmetic on the scales and sizes; constants fold now (the same IEEE float64
+# operations the kernels run), so constant scales give static output shapes.
+_FOLD = {"MUL": np.multiply, "ADD": np.add, "DIV": np.divide, "MINIMUM": np.minimum,
+         "MAXIMUM": np.maximum, "FLOOR": np.floor}  # fmt: skip
+
+
+def _scalar_op(ctx, op: str, *args):
+    if all(a.data is not None for a in args):
+        with np.errstate(all="ignore"):
+            value = _FOLD[op](*(np.asarray(a.data, np.float64) for a in args))
+        return ctx.const(np.asarray(value, np.float64))
+    return ctx.op(op, list(args), (args[0].dtype, ()))
+
+
 def _mul(ctx, a, b):
-    return ctx.op("MUL", [a, b], (a.dtype, ()))
+    return _scalar_op(ctx, "MUL", a, b)
 
 
 def _add(ctx, a, b):
-    return ctx.op("ADD", [a, b], (a.dtype, ()))
+    return _scalar_op(ctx, "ADD", a, b)
 
 
 def _div(ctx, a, b):
-    return ctx.op("DIV", [a, b], (a.dtype, ()))
+    return _scalar_op(ctx, "DIV", a, b)
 
 
 def _floor(ctx, a):
-    return ctx.op("FLOOR", [a], (a.dtype, ()))
+    return _scalar_op(ctx, "FLOOR", a)
 
 
 def _identity(plan: AxisPlan) -> bool:

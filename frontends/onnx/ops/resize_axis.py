@@ -35,12 +35,38 @@ def _c(ctx: GraphContext, value: float):
     return ctx.const(np.array(value, np.float64))
 
 
+# With constant scales the source coordinates are constants: they are computed now, with the
+# same float64 operations the kernels would run, so that only the GATHERs remain in the model.
+_NUMPY = {
+    "ADD": np.add, "SUB": np.subtract, "MUL": np.multiply, "DIV": np.divide,
+    "EQUAL": np.equal, "LESS": np.less, "GREATER": np.greater, "LESS_EQUAL": np.less_equal,
+    "GREATER_EQUAL": np.greater_equal, "LOGICAL_AND": np.logical_and,
+    "LOGICAL_OR": np.logical_or, "MAXIMUM": np.maximum, "MINIMUM": np.minimum,
+    "FLOOR": np.floor, "SELECT_V2": np.where,
+}  # fmt: skip
+
+
+def _folded(ctx: GraphContext, op: str, inputs: list, out):
+    """``op`` on ``inputs``: a constant when they all are, else a node of type ``out``."""
+    if all(t.data is not None for t in inputs):
+        with np.errstate(all="ignore"):
+            value = _NUMPY[op](*(np.asarray(t.data) for t in inputs))
+        return ctx.const(np.asarray(value).astype(out[0].numpy, copy=False))
+    return ctx.op(op, inputs, out)
+
+
 def _op(ctx: GraphContext, op: str, a, b):
+    if a.data is not None and b.data is not None:
+        dtype = sdt.bool_ if op in _BOOL_OPS else a.dtype
+        return _folded(ctx, op, [a, b], (dtype, bshape(a, b)))
     return binary(ctx, op, a, b)
 
 
+_BOOL_OPS = frozenset({"EQUAL", "LESS", "GREATER", "LESS_EQUAL", "GREATER_EQUAL"})
+
+
 def _select(ctx: GraphContext, cond, a, b):
-    return ctx.op("SELECT_V2", [cond, a, b], (b.dtype, bshape(cond, a, b)))
+    return _folded(ctx, "SELECT_V2", [cond, a, b], (b.dtype, bshape(cond, a, b)))
 
 
 def _half_pixel(ctx: GraphContext, y, s):
@@ -52,7 +78,10 @@ def coordinates(ctx: GraphContext, node: NodeView, plan: AxisPlan, ctm: str):
     n, s = plan.length, plan.scale
     zero, one = ctx.const(np.array(0, np.int32)), ctx.const(np.array(1, np.int32))
     count = -1 if plan.out.data is None else int(plan.out.data)
-    y = cast(ctx, ctx.op("RANGE", [zero, plan.out, one], (sdt.int32, (count,))), F64)
+    if count >= 0:
+        y = ctx.const(np.arange(count, dtype=np.float64))
+    else:
+        y = cast(ctx, ctx.op("RANGE", [zero, plan.out, one], (sdt.int32, (count,))), F64)
     width = _op(ctx, "MUL", s, _c(ctx, float(n)))  # scale * length, a float
     width_is_one = _op(ctx, "EQUAL", width, _c(ctx, 1.0))
     if ctm == "half_pixel":
@@ -92,8 +121,8 @@ def _crop_coordinates(ctx: GraphContext, plan: AxisPlan, y, width, width_is_one)
 def _gather(ctx: GraphContext, data, plan: AxisPlan, index):
     """data at float64 source ``index`` (clamped into the axis) along the plan's axis."""
     # MAXIMUM/MINIMUM are ``a > b ? a : b``; the bounds are never NaN.
-    index = ctx.op("MAXIMUM", [index, _c(ctx, 0.0)], (F64, sig(index)))
-    index = ctx.op("MINIMUM", [index, _c(ctx, plan.length - 1.0)], (F64, sig(index)))
+    index = _folded(ctx, "MAXIMUM", [index, _c(ctx, 0.0)], (F64, sig(index)))
+    index = _folded(ctx, "MINIMUM", [index, _c(ctx, plan.length - 1.0)], (F64, sig(index)))
     idx = cast(ctx, index, sdt.int32)
     out = list(sig(data))
     out[plan.axis] = sig(idx)[0]
@@ -106,7 +135,7 @@ def _along_axis(ctx: GraphContext, v, data, axis: int):
 
 
 def _nearest(ctx: GraphContext, node: NodeView, data, plan: AxisPlan, x, mode: str):
-    floor = ctx.op("FLOOR", [x], (F64, sig(x)))
+    floor = _folded(ctx, "FLOOR", [x], (F64, sig(x)))
     frac = _op(ctx, "SUB", x, floor)
     tests = {"round_prefer_floor": ("GREATER", 0.5), "round_prefer_ceil": ("GREATER_EQUAL", 0.5),
              "ceil": ("GREATER", 0.0)}  # fmt: skip
@@ -140,7 +169,7 @@ def _cubic_weights(ctx: GraphContext, t, a: float) -> list[Any]:
 
 
 def _interpolate(ctx: GraphContext, node: NodeView, data, plan: AxisPlan, x, p) -> Any:
-    floor = ctx.op("FLOOR", [x], (F64, sig(x)))
+    floor = _folded(ctx, "FLOOR", [x], (F64, sig(x)))
     t = _op(ctx, "SUB", x, floor)
     if p.mode == "linear":
         if p.exclude:

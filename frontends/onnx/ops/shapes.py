@@ -38,14 +38,31 @@ def reshape_op(ctx: GraphContext, node: NodeView):
         shape = [int(d) for d in node.const(1).reshape(-1)]
     else:
         shape = [int(d) for d in node.attr("shape")]
-    if not allowzero:
-        shape = [sig(x)[i] if d == 0 else d for i, d in enumerate(shape)]
     if shape.count(-1) > 1:
-        raise node.error(f"target shape {shape} has more than one unknown dimension")
-    return [reshape(ctx, x, shape)]
+        raise node.error(f"target shape {shape} has more than one -1")
+    copied = shape if allowzero else [sig(x)[i] if d == 0 else d for i, d in enumerate(shape)]
+    if copied.count(-1) > 1:
+        # a 0 copies a dynamic input dim: take it from the run-time shape
+        target = ctx.const(np.array(shape, np.int64))
+        out = _copied_sig(sig(x), shape)
+        return [_dynamic_reshape(ctx, node, x, target, allowzero, out)]
+    return [reshape(ctx, x, copied)]
 
 
-def _dynamic_reshape(ctx: GraphContext, node: NodeView, x, shape, allowzero: int):
+def _copied_sig(in_sig: tuple[int, ...], shape: list[int]) -> tuple[int, ...]:
+    """The output signature of a reshape whose 0s copy input dims (some of them dynamic): the
+    -1 is known when every dynamic input dim is copied to the same position."""
+    out = [in_sig[i] if d == 0 else d for i, d in enumerate(shape)]
+    copied = {i for i, d in enumerate(shape) if d == 0}
+    if -1 in shape and all(d >= 0 or i in copied for i, d in enumerate(in_sig)):
+        rest = int(np.prod([d for i, d in enumerate(in_sig) if i not in copied]))
+        known = int(np.prod([d for d in shape if d > 0]))
+        if known > 0 and rest % known == 0:
+            out[shape.index(-1)] = rest // known
+    return tuple(out)
+
+
+def _dynamic_reshape(ctx: GraphContext, node: NodeView, x, shape, allowzero: int, out=None):
     """A run-time target shape; ONNX's 0 ('copy this input dim') becomes the input's dim."""
     if shape.rank != 1 or sig(shape)[0] < 0:
         raise node.error("a run-time shape must be a vector of static length")
@@ -62,7 +79,7 @@ def _dynamic_reshape(ctx: GraphContext, node: NodeView, x, shape, allowzero: int
         zero = ctx.const(np.array(0, np.int32))
         is_zero = ctx.op("EQUAL", [target, zero], (sdt.bool_, (k,)))
         target = ctx.op("SELECT_V2", [is_zero, dims, target], (sdt.int32, (k,)))
-    return ctx.op("RESHAPE", [x, target], (x.dtype, (-1,) * k))
+    return ctx.op("RESHAPE", [x, target], (x.dtype, out or (-1,) * k))
 
 
 @handler("Flatten")
@@ -73,7 +90,17 @@ def flatten(ctx: GraphContext, node: NodeView):
     s = sig(x)
     head, tail = s[:axis], s[axis:]
     dims = [int(np.prod(p)) if min(p, default=1) >= 0 else -1 for p in (head, tail)]
-    return [reshape(ctx, x, dims)]
+    if dims != [-1, -1]:
+        return [reshape(ctx, x, dims)]
+    # both sides dynamic: the trailing size is computed at run time
+    shape = ctx.op("SHAPE", [x], (sdt.int32, (x.rank,)), out_type="INT32")
+    begin, size = ctx.const(np.array([axis], np.int32)), ctx.const(np.array([-1], np.int32))
+    rest = ctx.op("SLICE", [shape, begin, size], (sdt.int32, (x.rank - axis,)))
+    total = ctx.op("REDUCE_PROD", [rest, ctx.const(np.array([0], np.int32))], (sdt.int32, (1,)),
+                   keep_dims=True)  # fmt: skip
+    target = ctx.op("CONCATENATION", [ctx.const(np.array([-1], np.int32)), total],
+                    (sdt.int32, (2,)), axis=0, fused_activation="NONE")  # fmt: skip
+    return [ctx.op("RESHAPE", [x, target], (x.dtype, (-1, -1)))]
 
 
 def _axes(node: NodeView):
