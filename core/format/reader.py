@@ -265,6 +265,7 @@ class _ModelReader:
                 raise fail(f"{what} ({custom})", str(e)) from None
         elif custom is not None:
             node.custom_options = options or b""
+            node.attrs = decode_custom_attrs(custom, node.custom_options)
         else:
             node.custom_options = options
             for union, (type_fid, value_fid) in UNION_FIELDS.items():
@@ -313,3 +314,20 @@ def _fill_empty_constants(sg: Subgraph) -> None:
         if t.data is None and not t.is_variable and id(t) not in written:
             if 0 in t.shape and -1 not in t.signature_shape and t.dtype.itemsize:
                 t.data = np.empty(t.shape, t.dtype.numpy)
+
+
+def decode_custom_attrs(op: str, options: bytes) -> dict[str, Any]:
+    """The attributes of a registered custom op, stored as a flexbuffer map (TFLite's custom-op
+    convention). Other or undecodable options stay opaque in ``Node.custom_options`` only."""
+    from ..ops.registry import CUSTOM, find_op
+
+    schema = find_op(op)
+    if not options or schema is None or schema.opset != CUSTOM:
+        return {}
+    from flatbuffers import flexbuffers
+
+    try:
+        value = flexbuffers.Loads(options)
+    except Exception:  # noqa: BLE001  (opaque bytes of another convention: keep them raw)
+        return {}
+    return dict(value) if isinstance(value, dict) else {}

@@ -7,6 +7,7 @@ from typing import Any
 import flatbuffers
 import numpy as np
 
+from ..errors import InvalidModelError
 from ..ir import Node, Tensor
 from ..ops import BUILTIN_CODES
 from .options_codec import UNION_FIELDS, encode_options
@@ -96,12 +97,33 @@ def tensor_table(b: flatbuffers.Builder, t: Tensor, buffer: int) -> int:
     return b.EndObject()
 
 
-def _custom_options(node: Node, flex: bool) -> bytes | None:
+def _custom_options(node: Node, flex: bool, where: str) -> bytes | None:
     if flex:
         from .flex import encode_flex_options
 
         return encode_flex_options(node.op, dict(node.attrs), len(node.inputs))
+    if node.custom_options is None and node.attrs:
+        return encode_custom_attrs(node.attrs, where)
     return node.custom_options
+
+
+def encode_custom_attrs(attrs: dict, where: str) -> bytes:
+    """A custom op's attributes as a flexbuffer map, TFLite's convention for custom options."""
+    from flatbuffers import flexbuffers
+
+    def plain(value: Any) -> Any:
+        if isinstance(value, np.generic | np.ndarray):
+            return value.tolist()
+        if isinstance(value, tuple):
+            return [plain(v) for v in value]
+        return value
+
+    try:
+        return bytes(flexbuffers.Dumps({str(k): plain(v) for k, v in attrs.items()}))
+    except Exception as e:  # flexbuffers raises plain exceptions for unsupported values
+        raise InvalidModelError(
+            f"{where}: custom op attributes {attrs!r} cannot be stored: {e}"
+        ) from e
 
 
 def operator_table(
@@ -115,7 +137,7 @@ def operator_table(
 
     inputs, outputs = refs(node.inputs), refs(node.outputs)
     inter = refs(node.intermediates) if node.intermediates else None
-    custom = _custom_options(node, flex)
+    custom = _custom_options(node, flex, where)
     custom_vec = b.CreateByteVector(bytes(custom)) if custom is not None else None
     options = encode_options(b, node.op, node.attrs, where) if node.op in BUILTIN_CODES else None
     b.StartObject(13)
