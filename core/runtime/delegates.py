@@ -22,6 +22,9 @@ def load_delegate(name: str, options: dict[str, Any] | None = None) -> Delegate:
     if not isinstance(name, str) or name not in factories:
         known = ", ".join(sorted(factories)) or "none"
         raise DelegateError(f"no delegate named {name!r}; available delegates: {known}")
+    unknown = _unknown_options(factories[name], options or {})
+    if unknown:
+        raise DelegateError(f"delegate {name!r} has no option {unknown}")
     try:
         delegate = factories[name](**dict(options or {}))
     except DelegateError:
@@ -60,3 +63,20 @@ def _as_list(items: Sequence[Any] | str | None) -> list[Any]:
     if isinstance(items, str):
         return [name.strip() for name in items.split(",") if name.strip()]
     return list(items or [])
+
+
+def _unknown_options(factory: Any, options: dict[str, Any]) -> str:
+    """The option names ``factory`` does not take, with the ones it does (empty when fine)."""
+    import inspect
+
+    try:
+        params = inspect.signature(factory).parameters.values()
+    except (TypeError, ValueError):
+        return ""
+    if any(p.kind is p.VAR_KEYWORD for p in params):
+        return ""
+    known = [p.name for p in params if p.kind in (p.POSITIONAL_OR_KEYWORD, p.KEYWORD_ONLY)]
+    unknown = [k for k in options if k not in known]
+    if not unknown:
+        return ""
+    return f"{', '.join(map(repr, unknown))} (its options: {', '.join(known) or 'none'})"

@@ -3,6 +3,9 @@
 One :class:`Engine` serves the classic interpreter API and every signature runner of an
 interpreter. All execution holds one re-entrant lock, so runners may be called from many threads
 and each call sees a consistent state (control-flow kernels re-enter it on the same thread).
+
+With ``num_threads``, each run caps the BLAS libraries' thread pools (through threadpoolctl,
+when it is importable) and puts them back afterwards.
 """
 
 from __future__ import annotations
@@ -23,6 +26,41 @@ from .plan import Binding, MemoryPlan, Program, bind_nodes, build_program, plan_
 from .resources import ResourceStore
 
 PLAN_CACHE_SIZE = 4  # memory plans kept per subgraph (alternating batch sizes don't re-plan)
+
+
+class BlasThreads:
+    """At most ``limit`` BLAS threads inside ``with``: pools above it are lowered, then restored.
+
+    The BLAS libraries are found once, through threadpoolctl (an optional package); without it
+    this does nothing. Entering costs a thread-count query per library (about a microsecond),
+    far less than threadpoolctl's own context manager, which searches the libraries each time.
+    """
+
+    def __init__(self, limit: int) -> None:
+        self.limit = limit
+        self.libraries = _blas_libraries()
+        self._saved: list[tuple[Any, int]] = []
+
+    def __enter__(self) -> None:
+        for lib in self.libraries:
+            current = lib.get_num_threads()
+            if isinstance(current, int) and current > self.limit:
+                lib.set_num_threads(self.limit)
+                self._saved.append((lib, current))
+
+    def __exit__(self, *exc: Any) -> None:
+        while self._saved:
+            lib, n = self._saved.pop()
+            lib.set_num_threads(n)
+
+
+def _blas_libraries() -> tuple[Any, ...]:
+    """threadpoolctl's controllers of the loaded BLAS libraries (none without threadpoolctl)."""
+    try:
+        from threadpoolctl import ThreadpoolController
+    except ImportError:
+        return ()
+    return tuple(ThreadpoolController().select(user_api="blas").lib_controllers)
 
 
 class SubgraphRuntime:
@@ -87,8 +125,15 @@ class SubgraphRuntime:
 class Engine:
     """Model, delegates, resources and per-subgraph runtimes of one interpreter."""
 
-    def __init__(self, model: Model, delegates: list[Delegate], preserve_all: bool) -> None:
+    def __init__(
+        self,
+        model: Model,
+        delegates: list[Delegate],
+        preserve_all: bool,
+        num_threads: int | None = None,
+    ) -> None:
         self.model = model
+        self.blas_threads = BlasThreads(num_threads) if num_threads is not None else None
         self.delegates = delegates
         self.preserve_all = preserve_all
         self.lock = threading.RLock()
@@ -223,9 +268,14 @@ class Engine:
                 name = program.tensors[t].name
                 raise InputError(f"{label}: input {pos} (%{name}) was never set")
         outermost = index not in self._active
+        limit = self.blas_threads if not self._active else None  # nested runs are inside it
         self._active.add(index)
         try:
-            run_steps(program, state, label)
+            if limit is None:
+                run_steps(program, state, label)
+            else:
+                with limit:
+                    run_steps(program, state, label)
         finally:
             if outermost:
                 self._active.discard(index)

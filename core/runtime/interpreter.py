@@ -50,7 +50,7 @@ def _check_resolver(value: Any) -> None:
 def _check_threads(num_threads: Any) -> None:
     if num_threads is None:
         return
-    if not isinstance(num_threads, int) or isinstance(num_threads, bool):
+    if not isinstance(num_threads, int):  # True passes as 1, as in LiteRT
         raise InputError("type of num_threads should be int")
     if num_threads < 1:
         raise InputError("num_threads should >= 1")
@@ -99,10 +99,13 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
     """Runs a TFLite model with LiteRT's Python API, on siglite's delegates.
 
     ``model_path``/``model_content`` as in LiteRT, or ``model`` (a siglite :class:`Model`).
-    ``delegates`` lists delegate names (from the plugin registry) or :class:`Delegate` objects;
-    ``experimental_delegates`` takes objects from :func:`load_delegate`. Both are in priority
-    order and the numpy delegate always comes last. ``num_threads`` and the op resolver type are
-    validated like LiteRT and otherwise not used. Every method is thread-safe.
+    ``delegates`` lists delegate names (from the plugin registry) or :class:`Delegate` objects
+    (a string is read as comma-separated names); ``experimental_delegates`` takes objects from
+    :func:`load_delegate`. Both are in priority order and the numpy delegate always comes last.
+    ``num_threads`` caps the BLAS threads the kernels use while this interpreter runs (when
+    threadpoolctl is installed; otherwise it is only validated); the op resolver type is
+    validated like LiteRT and otherwise not used.
+    Every method is thread-safe.
 
     ``strict=True`` raises :class:`DelegateError` at construction when any node would fall back
     to the numpy delegate although other delegates were given (:meth:`get_placement` shows
@@ -130,7 +133,9 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         _check_threads(num_threads)
         self._model = _load_model(model_path, model_content, model)
         self._delegates = resolve_delegates(experimental_delegates, delegates)
-        self._engine = Engine(self._model, self._delegates, bool(experimental_preserve_all_tensors))
+        self._engine = Engine(
+            self._model, self._delegates, bool(experimental_preserve_all_tensors), num_threads
+        )
         self._allocated = False
         if strict:
             self._check_strict()
@@ -166,9 +171,11 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         sigs = self._model.signatures
         if signature_key is None:
             if len(sigs) != 1:
+                known = ", ".join(repr(k) for k in sigs) or "none"
                 raise SignatureError(
                     f"SignatureDef signature_key is None and model has {len(sigs)} Signatures. "
-                    "None is only allowed when the model has 1 SignatureDef"
+                    "None is only allowed when the model has 1 SignatureDef. The model's "
+                    f"signatures are: {known}"
                 )
             signature_key = next(iter(sigs))
         if not signature_key:

@@ -59,11 +59,10 @@ class CupyDelegate(Delegate):
         *,
         device_outputs: bool = False,
         ops: Iterable[str] | None = None,
-        **options: Any,
     ) -> None:
         from ..numpy import kernels  # noqa: F401  (registers the shared kernels)
 
-        super().__init__(KERNELS, **options)
+        super().__init__(KERNELS)
         self.device = device_module if device_module is not None else _load_cupy()
         self.xp = self.device
         self.device_outputs = _flag(device_outputs)

@@ -51,11 +51,10 @@ class EdgeDelegate(Delegate):
         sram_bytes: int | str = DEFAULT_SRAM_BYTES,
         max_partitions: int | str = 1,
         ops: Iterable[str] | str | None = None,
-        **options: Any,
     ) -> None:
         from ..numpy import kernels  # noqa: F401  (registers the integer kernels)
 
-        super().__init__(KERNELS, **options)
+        super().__init__(KERNELS)
         self.sram_bytes = int(sram_bytes)
         self.max_partitions = int(max_partitions)
         if isinstance(ops, str):

@@ -17,10 +17,10 @@ class NumpyDelegate(Delegate):
     name = "numpy"
     xp = np
 
-    def __init__(self, **options: Any) -> None:
+    def __init__(self) -> None:
         from . import kernels  # noqa: F401  (registers every kernel module)
 
-        super().__init__(KERNELS, **options)
+        super().__init__(KERNELS)
 
     def supports(self, node: Any, subgraph: Any = None) -> bool | str:
         """A kernel exists, and it knows the node's quantization when the node has one."""

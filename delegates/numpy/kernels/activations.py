@@ -27,6 +27,19 @@ def apply_activation(x: Any, name: str | None) -> Any:
     return xp.clip(x, lo, hi).astype(x.dtype, copy=False)
 
 
+def activate_into(x: Any, name: str | None) -> Any:
+    """:func:`apply_activation` overwriting ``x``, an array the kernel owns (same values: a clamp
+    with a lower bound only is the maximum that ``clip`` computes)."""
+    clamp = _CLAMPS.get(name) if name is not None else None
+    if clamp is None:
+        return apply_activation(x, name)  # no clamp: x itself (or an unknown-name error)
+    lo, hi = clamp
+    xp = array_module(x)
+    if hi is None:
+        return xp.maximum(x, lo, out=x)
+    return xp.clip(x, lo, hi, out=x)
+
+
 def apply_full_activation(x: Any, name: str | None) -> Any:
     """The activation recurrent ops (RNN, SVDF, LSTM) apply elementwise, TANH and SIGN_BIT too."""
     xp = array_module(x)

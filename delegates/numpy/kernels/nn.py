@@ -3,11 +3,14 @@ SOFTMAX, LOG_SOFTMAX, L2_NORMALIZATION, and EMBEDDING_LOOKUP (any value type).""
 
 from __future__ import annotations
 
+import numpy as np
+
 from siglite.errors import ExecutionError, InvalidModelError, UnsupportedOpError
 
 from ..table import KERNELS
 from .activations import apply_activation
 from .conv import activate_inplace, array_module, matmul_nt, require_float, usable_out
+from .xp import float_out
 
 # TFLite's L2_NORMALIZATION divides by max(norm, this) so that all-zero rows stay zero.
 L2_EPSILON = 1e-6
@@ -63,13 +66,21 @@ def batch_matmul(x, y, *, adj_x=False, adj_y=False, out=None):
 
 
 @KERNELS.register("SOFTMAX", dtypes=("float32",))
-def softmax(x, *, beta=1.0):
+def softmax(x, *, beta=1.0, out=None):
     """exp(beta * (x - max)) normalized over the last axis."""
     xp = array_module(x)
     if x.size == 0:  # max() of nothing has no identity
         return x.copy()
-    e = xp.exp((x - x.max(axis=-1, keepdims=True)) * x.dtype.type(beta))
-    return e / e.sum(axis=-1, keepdims=True)
+    top = x.max(axis=-1, keepdims=True)
+    # Into out only for a C-contiguous x (as a fresh result is): the sums add in the same order.
+    dest = float_out(out, x) if x.ndim else None
+    if dest is None:
+        e = xp.exp((x - top) * x.dtype.type(beta))
+        return e / e.sum(axis=-1, keepdims=True)
+    np.subtract(x, top, out=dest)
+    np.multiply(dest, x.dtype.type(beta), out=dest)
+    np.exp(dest, out=dest)
+    return np.true_divide(dest, dest.sum(axis=-1, keepdims=True), out=dest)
 
 
 @KERNELS.register("LOG_SOFTMAX", dtypes=("float32",))

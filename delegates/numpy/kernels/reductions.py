@@ -9,7 +9,7 @@ import numpy as np
 from siglite.dtypes import as_dtype
 
 from ..table import KERNELS
-from .xp import array_module
+from .xp import FLOAT32, array_module, fits
 
 
 def host_ints(t: Any) -> list[int]:
@@ -39,11 +39,29 @@ def _reduce_empty_safe(x, axes, keep_dims, fn, identity):
     return fn(x, axis=axes, keepdims=keep_dims)
 
 
+def _sum_out(out: Any, x: Any, axes: tuple[int, ...], keep_dims: bool) -> Any:
+    """``out`` for a float32 sum of ``x`` over ``axes`` when it fits, else None.
+
+    Only for a C-contiguous ``x``: numpy then lays out a fresh result the same way and adds in
+    the same order, so the sums are bit-identical.
+    """
+    if out is None or x.dtype != FLOAT32 or type(x) is not np.ndarray:
+        return None
+    if not x.flags.c_contiguous:
+        return None
+    if keep_dims:
+        shape = tuple(1 if i in axes else d for i, d in enumerate(x.shape))
+    else:
+        shape = tuple(d for i, d in enumerate(x.shape) if i not in axes)
+    return fits(out, shape, FLOAT32, x)
+
+
 @KERNELS.register("SUM")
-def reduce_sum(x, axis, *, keep_dims=False):
+def reduce_sum(x, axis, *, keep_dims=False, out=None):
     """Sum over the axes tensor, in the input type."""
-    xp = array_module(x)
-    return xp.sum(x, axis=norm_axes(axis, x.ndim), keepdims=keep_dims, dtype=x.dtype)
+    xp, axes = array_module(x), norm_axes(axis, x.ndim)
+    dest = _sum_out(out, x, axes, keep_dims)
+    return xp.sum(x, axis=axes, keepdims=keep_dims, dtype=x.dtype, out=dest)
 
 
 @KERNELS.register("REDUCE_PROD")
@@ -54,7 +72,7 @@ def reduce_prod(x, axis, *, keep_dims=False):
 
 
 @KERNELS.register("MEAN")
-def mean(x, axis, *, keep_dims=False):
+def mean(x, axis, *, keep_dims=False, out=None):
     """Mean over the axes tensor; integer means truncate toward zero."""
     xp, axes = array_module(x), norm_axes(axis, x.ndim)
     count = int(np.prod([x.shape[a] for a in axes], dtype=np.int64))
@@ -62,8 +80,11 @@ def mean(x, axis, *, keep_dims=False):
         total = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=np.int64)
         q = xp.abs(total) // max(count, 1)
         return (xp.sign(total) * q).astype(x.dtype)
-    total = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=x.dtype)
+    dest = _sum_out(out, x, axes, keep_dims)
+    total = xp.sum(x, axis=axes, keepdims=keep_dims, dtype=x.dtype, out=dest)
     with np.errstate(all="ignore"):  # the mean of nothing is NaN, as in TFLite
+        if dest is not None:
+            return np.true_divide(dest, np.asarray(count, dtype=x.dtype), out=dest)
         return (total / xp.asarray(count, dtype=x.dtype)).astype(x.dtype, copy=False)
 
 

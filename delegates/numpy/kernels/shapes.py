@@ -11,9 +11,9 @@ from siglite.ops.schemas.shapes import reshape_target, resolve_reshape
 from siglite.ops.schemas.slicing import strided_slice_index
 
 from ..table import KERNELS
-from .activations import apply_activation
+from .activations import activate_into, apply_activation
 from .reductions import host_ints
-from .xp import array_module
+from .xp import array_module, fits
 
 ints = host_ints  # shape, axis, paddings ... tensors as flat Python lists
 
@@ -35,16 +35,37 @@ def reshape(x, shape=None, *, new_shape=None):
 
 
 @KERNELS.register("TRANSPOSE")
-def transpose(x, perm):
+def transpose(x, perm, *, out=None):
     """Permute the axes by perm."""
-    return array_module(x).transpose(x, ints(perm))
+    moved = array_module(x).transpose(x, ints(perm))
+    dest = fits(out, moved.shape, x.dtype, x)
+    if dest is None:
+        return moved
+    np.copyto(dest, moved)
+    return dest
 
 
 @KERNELS.register("CONCATENATION")
-def concatenation(*xs, axis=0, fused_activation="NONE"):
+def concatenation(*xs, axis=0, fused_activation="NONE", out=None):
     """Join the inputs along axis, then the fused activation."""
+    dest = _concat_out(out, xs, axis)
+    if dest is not None:
+        np.concatenate(xs, axis=axis, out=dest)
+        return activate_into(dest, fused_activation)
     xp = array_module(*xs)
     return apply_activation(xp.concatenate(xs, axis=axis), fused_activation)
+
+
+def _concat_out(out: Any, xs: tuple[Any, ...], axis: int) -> Any:
+    """``out`` when the inputs (all of its dtype) join into exactly its shape, else None."""
+    if out is None or not xs or xs[0].ndim == 0:
+        return None
+    if any(x.dtype != out.dtype for x in xs):  # mixed types would be cast, not promoted
+        return None
+    a = axis % xs[0].ndim
+    shape = list(xs[0].shape)
+    shape[a] = sum(x.shape[a] if x.ndim == len(shape) else -1 for x in xs)
+    return fits(out, tuple(shape), xs[0].dtype, *xs)
 
 
 @KERNELS.register("SPLIT")
@@ -228,16 +249,43 @@ def _pad(x: Any, paddings: Any, **kw: Any) -> Any:
     return array_module(x).pad(x, width, **kw)
 
 
+def _pad_into(x: Any, paddings: Any, value: Any, out: Any) -> Any:
+    """Constant padding written into ``out`` (None when it does not fit): the value on the
+    borders and ``x`` inside, as ``numpy.pad`` fills a fresh array."""
+    if out is None or x.ndim == 0:
+        return None
+    pairs = _pairs(paddings)
+    if len(pairs) != x.ndim or min(min(p) for p in pairs) < 0:
+        return None
+    shape = tuple(d + lo + hi for d, (lo, hi) in zip(x.shape, pairs, strict=True))
+    dest = fits(out, shape, x.dtype, x)
+    if dest is None:
+        return None
+    for axis, (lo, hi) in enumerate(pairs):
+        before = (slice(None),) * axis
+        if lo:
+            dest[(*before, slice(0, lo))] = value
+        if hi:
+            dest[(*before, slice(shape[axis] - hi, None))] = value
+    dest[tuple(slice(lo, lo + d) for d, (lo, _) in zip(x.shape, pairs, strict=True))] = x
+    return dest
+
+
 @KERNELS.register("PAD")
-def pad(x, paddings):
+def pad(x, paddings, *, out=None):
     """Pad with zeros by the [rank, 2] paddings."""
-    return _pad(x, paddings)
+    dest = _pad_into(x, paddings, 0, out)
+    return dest if dest is not None else _pad(x, paddings)
 
 
 @KERNELS.register("PADV2")
-def pad_v2(x, paddings, constant_values=None):
+def pad_v2(x, paddings, constant_values=None, *, out=None):
     """Pad with constant_values by the [rank, 2] paddings."""
     value = 0 if constant_values is None else constant_values.reshape(-1)[0]
+    if constant_values is None or constant_values.dtype == x.dtype:
+        dest = _pad_into(x, paddings, value, out)
+        if dest is not None:
+            return dest
     return _pad(x, paddings, constant_values=value)
 
 

@@ -39,3 +39,9 @@ def test_delegates_as_a_string_are_names_not_letters(given):
     x = np.arange(3, dtype=np.float32)
     want = LiteRT(model_content=data).get_signature_runner("square")(x=x)["y"]
     np.testing.assert_array_equal(named.get_signature_runner("square")(x=x)["y"], want)
+
+
+def test_misspelled_delegate_option_names_the_valid_ones():
+    with pytest.raises(sl.DelegateError, match=r"no option 'sram' \(its options: sram_bytes"):
+        sl.load_delegate("edge", {"sram": 3})
+    assert sl.load_delegate("edge", {"sram_bytes": 1024}).sram_bytes == 1024
