@@ -16,7 +16,7 @@ from siglite.errors import InvalidModelError, UnsupportedOpError
 from siglite.ops.schemas.nn import conv_out_size
 
 from ..table import KERNELS
-from .activations import _CLAMPS, apply_activation
+from .activations import activate_into
 from .xp import array_module as _array_module
 
 
@@ -137,18 +137,6 @@ def matmul_nt(a: Any, b: Any, out: Any = None) -> Any:
     return out
 
 
-def activate_inplace(x: Any, name: str | None) -> Any:
-    """:func:`apply_activation` on an array this kernel owns, overwriting it (same values: a
-    clamp with a lower bound only is the maximum that ``clip`` computes)."""
-    clamp = _CLAMPS.get(name) if name is not None else None
-    if clamp is None:
-        return apply_activation(x, name)
-    lo, hi = clamp
-    if hi is None:
-        return array_module(x).maximum(x, lo, out=x)
-    return x.clip(lo, hi, out=x)
-
-
 def _add_bias(out: Any, bias: Any) -> Any:
     if bias is None:
         return out
@@ -194,7 +182,7 @@ def conv_2d(
         res = matmul_nt(cols, filt.reshape(o, -1), _rows(dest, p))
     else:
         res = _grouped_matmul(xp, cols, filt, groups, _rows(dest, p))
-    res = activate_inplace(_add_bias(res, bias), fused_activation)
+    res = activate_into(_add_bias(res, bias), fused_activation)
     return dest if dest is not None else res.reshape(n, *out_hw, o)
 
 
@@ -256,7 +244,7 @@ def depthwise_conv_2d(
     target = None if dest is None else dest.reshape(n, *out_hw, c, m)
     res = xp.einsum("nhwijc,ijcm->nhwcm", win, filt.reshape(kh, kw, c, m), out=target)
     res = res.reshape(n, *out_hw, o)
-    res = activate_inplace(_add_bias(res, bias), fused_activation)
+    res = activate_into(_add_bias(res, bias), fused_activation)
     return dest if dest is not None else res
 
 
@@ -307,4 +295,4 @@ def transpose_conv(
     if dest is not None:
         dest[...] = crop
     res = dest if dest is not None else xp.ascontiguousarray(crop)
-    return activate_inplace(_add_bias(res, bias), fused_activation)
+    return activate_into(_add_bias(res, bias), fused_activation)

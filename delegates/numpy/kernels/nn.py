@@ -8,8 +8,8 @@ import numpy as np
 from siglite.errors import ExecutionError, InvalidModelError, UnsupportedOpError
 
 from ..table import KERNELS
-from .activations import apply_activation
-from .conv import activate_inplace, array_module, matmul_nt, require_float, usable_out
+from .activations import activate_into, apply_activation
+from .conv import array_module, matmul_nt, require_float, usable_out
 from .xp import float_out
 
 # TFLite's L2_NORMALIZATION divides by max(norm, this) so that all-zero rows stay zero.
@@ -42,7 +42,7 @@ def fully_connected(
     res = matmul_nt(rows, weights, None if dest is None else dest.reshape(rows.shape[0], units))
     if bias is not None:
         res += bias.astype(res.dtype, copy=False)
-    res = activate_inplace(res, fused_activation)
+    res = activate_into(res, fused_activation)
     return dest if dest is not None else res.reshape(shape)
 
 

@@ -11,7 +11,8 @@ from typing import Any
 from siglite.ops.schemas.nn import conv_out_size
 
 from ..table import KERNELS
-from .conv import activate_inplace, array_module, axis_padding, pad_nhwc, tap, usable_out
+from .activations import activate_into
+from .conv import array_module, axis_padding, pad_nhwc, tap, usable_out
 
 
 def _axis_counts(xp: Any, size: int, out: int, pad: int, kernel: int, stride: int):
@@ -71,7 +72,7 @@ def average_pool_2d(
     )
     counts = window_counts(xp, geometry, filter_height, filter_width, stride_h, stride_w, x.dtype)
     mean = xp.divide(total, counts, out=total)
-    return activate_inplace(mean, fused_activation)
+    return activate_into(mean, fused_activation)
 
 
 @KERNELS.register("MAX_POOL_2D", dtypes=("float32",))
@@ -92,7 +93,7 @@ def max_pool_2d(
     res, *_ = _pool(
         x, xp.maximum, -xp.inf, padding, stride_w, stride_h, filter_width, filter_height, dest
     )
-    return activate_inplace(res, fused_activation)
+    return activate_into(res, fused_activation)
 
 
 def _usable(out, x, padding, stride_w, stride_h, filter_width, filter_height):
