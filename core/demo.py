@@ -42,14 +42,24 @@ def build_coding_model() -> Model:
 
 
 def run_demo(output: str | None = None, values: tuple[float, ...] = (1.0, 2.0, 3.0)) -> dict:
-    """Run the walkthrough, printing each step; returns the runners' results."""
+    """Run the walkthrough, printing each step; returns the runners' results.
+
+    Without ``output`` the file goes to a temporary folder that is removed afterwards.
+    """
+    if output:
+        return _walkthrough(Path(output), values, "")
+    with tempfile.TemporaryDirectory() as folder:
+        note = " (temporary; pass -o FILE to keep it)"
+        return _walkthrough(Path(folder) / "coding.tflite", values, note)
+
+
+def _walkthrough(path: Path, values: tuple[float, ...], note: str) -> dict:
     from .format import write_model
     from .runtime import Interpreter
 
     data = write_model(build_coding_model())
-    path = Path(output) if output else Path(tempfile.mkdtemp()) / "coding.tflite"
     path.write_bytes(data)
-    print(f"wrote {path} ({len(data)} bytes)")
+    print(f"wrote {path} ({len(data)} bytes){note}")
 
     interpreter = Interpreter(model_path=str(path))
     print("signatures:", interpreter.get_signature_list())

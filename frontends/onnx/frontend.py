@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import keyword
 import os
 import re
 from typing import Any
@@ -135,6 +136,8 @@ def valid_name(name: str, taken: set[str]) -> str:
     out = re.sub(r"\W", "_", name) or "x"
     if out[0].isdigit():
         out = "_" + out
+    if keyword.iskeyword(out):
+        out += "_"  # `class` cannot be a keyword argument; `class_` can
     return unique_name(out, taken)
 
 

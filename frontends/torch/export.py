@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import inspect
 import re
+import warnings
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -153,7 +154,10 @@ def export(spec: SignatureSpec) -> Any:
     table = torch.export.default_decompositions()
     for op in KEEP:
         table.pop(getattr(torch.ops.aten, op).default, None)
-    return ep.run_decompositions(table)
+    with warnings.catch_warnings():
+        # torch's own decomposition pass warns about its internal pytree API; not the user's code
+        warnings.filterwarnings("ignore", message=".*LeafSpec.*", category=FutureWarning)
+        return ep.run_decompositions(table)
 
 
 def _identifier(name: str) -> str:
