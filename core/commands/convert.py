@@ -58,6 +58,11 @@ def add_parser(sub: argparse._SubParsersAction, parents: list) -> None:
         help="allow TF Select ops (adds SELECT_TF_OPS to the target spec)",
     )
     p.add_argument("--allow-custom-ops", action="store_true", help="allow custom (plugin) ops")
+    p.add_argument(
+        "--nhwc-io",
+        action="store_true",
+        help="ONNX files: make 4-D signature inputs and outputs NHWC (default: the graph's NCHW)",
+    )
     p.set_defaults(func=run)
 
 
@@ -92,7 +97,7 @@ def convert(args: argparse.Namespace) -> tuple[Model, bytes]:
     from ..converter import OpsSet
     from ..format import write_model
 
-    converter, keys = converter_for(args.source, args.signature_key)
+    converter, keys = converter_for(args.source, args.signature_key, nhwc_io=args.nhwc_io)
     # The flags only widen what a source's own Converter (with its settings) allows.
     if args.select_ops:
         ops = set(converter.target_spec.supported_ops)

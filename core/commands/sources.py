@@ -260,9 +260,11 @@ def select(model: Model, wanted: list[str] | None) -> Model:
     return reorder_subgraphs(model, reachable_subgraphs(model, roots))
 
 
-def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, list[str]]:
+def converter_for(
+    source: str, signature_keys: list[str] | None, *, nhwc_io: bool = False
+) -> tuple[Any, list[str]]:
     """The converter for SOURCE, and the keys to give its signatures after conversion (in
-    model order; empty: keep the frontend's keys)."""
+    model order; empty: keep the frontend's keys). ``nhwc_io`` applies to .onnx files."""
     from ..converter import Converter
 
     path = Path(source)
@@ -272,9 +274,10 @@ def converter_for(source: str, signature_keys: list[str] | None) -> tuple[Any, l
         if not path.is_file():
             raise InvalidModelError(f"no such ONNX file: {source!r}")
         keys = _single(signature_keys, 1)
-        return Converter.from_onnx(
-            str(path), signature_key=keys[0] if keys else "serving_default"
-        ), []
+        key = keys[0] if keys else "serving_default"
+        return Converter.from_onnx(str(path), signature_key=key, nhwc_io=nhwc_io), []
+    if nhwc_io:
+        raise InvalidModelError("--nhwc-io applies to .onnx files only")
     if ":" not in source:
         raise InvalidModelError(
             f"{source!r} is not a directory, an .onnx file, FILE.py:NAME or MODULE:NAME"
