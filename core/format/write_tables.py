@@ -102,7 +102,7 @@ def _custom_options(node: Node, flex: bool, where: str) -> bytes | None:
         from .flex import encode_flex_options
 
         return encode_flex_options(node.op, dict(node.attrs), len(node.inputs))
-    if node.custom_options is None and node.attrs:
+    if node.custom_options is None and node.attrs and node.op not in BUILTIN_CODES:
         return encode_custom_attrs(node.attrs, where)
     return node.custom_options
 

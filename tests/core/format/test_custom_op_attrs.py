@@ -60,3 +60,15 @@ def test_opaque_options_of_unregistered_custom_ops_stay_raw(scale_by):
     read = sl.read_model(sl.write_model(model)).subgraphs[0].nodes[0]
     assert read.op == "SomeoneElsesOp" and read.custom_options == b"\x00\x01\x02"
     assert read.attrs == {}
+
+
+def test_builtin_nodes_get_no_custom_options():
+    mb = sl.ModelBuilder()
+    g = mb.subgraph("main")
+    x = g.input("x", sl.float32, [3])
+    g.output(g.op("ADD", x, x, fused_activation="RELU"), "y")
+    mb.signature("serving_default", g)
+    data = sl.write_model(mb.build())
+    node = sl.read_model(data).subgraphs[0].nodes[0]
+    assert node.custom_options is None and node.attrs["fused_activation"] == "RELU"
+    assert sl.write_model(sl.read_model(data)) == data
