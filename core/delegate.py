@@ -98,12 +98,15 @@ class KernelTable:
         return found or self._kernels.get((op, None))
 
     def has(self, op: str, dtype: str | None = None, quantized: bool = True) -> bool:
+        """Whether :meth:`get` finds a kernel."""
         return self.get(op, dtype, quantized) is not None
 
     def ops(self) -> set[str]:
+        """Every op with a kernel in this table."""
         return {op for op, _ in self._kernels}
 
     def dtypes_of(self, op: str) -> set[str | None]:
+        """The dtypes ``op`` has kernels for (``None``: the dtype-free kernel)."""
         return {dt for o, dt in self._kernels if o == op}
 
 
@@ -133,6 +136,7 @@ class KernelContext:
         self._call = call_subgraph
 
     def call_subgraph(self, index: int, args: list[Any]) -> list[Any]:
+        """Run subgraph ``index`` on ``args`` (its inputs, in order) and return its outputs."""
         if self._call is None:
             raise UnsupportedOpError(f"{self.node.op}: this runtime cannot call subgraphs")
         return self._call(index, args)

@@ -22,7 +22,7 @@ from ..errors import ExecutionError, InputError, UnsupportedOpError
 from ..ir import Model, Node
 from .executor import ExecState, run_steps
 from .partition import is_device_array
-from .plan import Binding, MemoryPlan, Program, bind_nodes, build_program, plan_memory
+from .plan import Binding, Program, bind_nodes, build_program, plan_memory
 from .resources import ResourceStore
 
 PLAN_CACHE_SIZE = 4  # memory plans kept per subgraph (alternating batch sizes don't re-plan)
@@ -117,10 +117,6 @@ class SubgraphRuntime:
             state.store(t, value, tensors[t])
         return state
 
-    @property
-    def plan(self) -> MemoryPlan | None:
-        return self.current.plan if self.current is not None else None
-
 
 class Engine:
     """Model, delegates, resources and per-subgraph runtimes of one interpreter."""
@@ -183,6 +179,7 @@ class Engine:
             return rt
 
     def existing_runtime(self, index: int) -> SubgraphRuntime | None:
+        """The runtime of subgraph ``index`` if one was made (never binds kernels)."""
         return self._runtimes.get(index)
 
     def current_shape(self, index: int, t: int) -> tuple[int, ...] | None:
@@ -190,8 +187,9 @@ class Engine:
         rt = self._runtimes.get(index)
         if rt is None:
             return None
-        if t in rt.program.inputs:
-            return rt.input_shapes[rt.program.inputs.index(t)]
+        pos = rt.positions.get(t)
+        if pos is not None:
+            return rt.input_shapes[pos]
         state = rt.current
         if state is None:
             return None
@@ -281,6 +279,7 @@ class Engine:
                 self._active.discard(index)
 
     def fetch(self, rt: SubgraphRuntime, t: int) -> np.ndarray:
+        """A copy of tensor ``t``'s current value (device arrays stay on their device)."""
         value = rt.current.values[t] if rt.current is not None else None
         if type(value) is np.ndarray:
             return value.copy()

@@ -98,7 +98,7 @@ def own(value: np.ndarray, tensor: Tensor, arena: np.ndarray) -> np.ndarray:
     target = tensor.dtype._numpy
     if target is np.object_:
         if value.dtype != object:
-            value = _to_object(value)
+            value = to_object(value)
         return value
     if target is not None and value.dtype != target:
         return value.astype(target)
@@ -107,7 +107,8 @@ def own(value: np.ndarray, tensor: Tensor, arena: np.ndarray) -> np.ndarray:
     return value
 
 
-def _to_object(value: np.ndarray) -> np.ndarray:
+def to_object(value: np.ndarray) -> np.ndarray:
+    """A string array as an object array (``str`` elements encoded as UTF-8)."""
     out = np.empty(value.shape, dtype=object)
     flat = value.reshape(-1).tolist()
     out.reshape(-1)[:] = [s.encode() if isinstance(s, str) else s for s in flat]

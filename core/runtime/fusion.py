@@ -86,7 +86,7 @@ def fuse_steps(steps: list[Any], bindings: list[Any]) -> tuple[list[Any], frozen
         runner = part.compiled
         if not callable(runner):
             runner = FusedRunner(part, inner, set(part.outputs) & layout.device_slots)
-        first = part.node_objects[0]
+        first = part.subgraph.nodes[part.nodes[0]]
         out.append(
             Step(
                 part.nodes[0],

@@ -136,7 +136,6 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         self._engine = Engine(
             self._model, self._delegates, bool(experimental_preserve_all_tensors), num_threads
         )
-        self._allocated = False
         if strict:
             self._check_strict()
 
@@ -193,7 +192,6 @@ class Interpreter(TensorAccessMixin, MemoryMixin):
         """Plan memory for subgraph 0 at its current input shapes."""
         with self._engine.lock:
             self._engine.runtime(0).allocate()
-            self._allocated = True
 
     def invoke(self) -> None:
         """Run subgraph 0 on the values set with :meth:`set_tensor`."""

@@ -58,10 +58,6 @@ class Partition:
         return self.delegate.name
 
     @property
-    def node_objects(self) -> list[Node]:
-        return [self.subgraph.nodes[i] for i in self.nodes]
-
-    @property
     def fused(self) -> bool:
         """Run as one block (its delegate keeps intermediates in its own memory)."""
         return on_device(self.delegate) or callable(self.compiled)
@@ -86,14 +82,6 @@ class SubgraphLayout:
     partitions: list[Partition]  # execution order
     device_slots: frozenset[int] = frozenset()
     copies: list[Copy] = field(default_factory=list)
-
-    @property
-    def order(self) -> list[int]:
-        return [n for p in self.partitions for n in p.nodes]
-
-    @property
-    def fallback(self) -> Delegate:
-        return self.delegates[-1]
 
 
 class Graph:
@@ -330,7 +318,7 @@ def _borders(layout: SubgraphLayout, graph: Graph) -> None:
     names = [t.name for t in layout.subgraph.tensors]
     device: set[int] = set()
     copies: list[Copy] = []
-    fused = [p for p in layout.partitions if p.fused and on_device(p.delegate)]
+    fused = [p for p in layout.partitions if on_device(p.delegate)]  # fused, on the device
     for p in fused:
         for s in p.outputs:
             users = {part_of[c] for c in graph.consumers.get(s, ()) if c not in p.nodes}

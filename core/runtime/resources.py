@@ -82,9 +82,7 @@ class HashTable:
 
 def _scalars(arr: np.ndarray) -> list[Any]:
     """Hashable Python scalars of a flat array (bytes stay bytes, str becomes UTF-8)."""
-    if arr.dtype == object:
-        return [s.encode() if isinstance(s, str) else s for s in arr.tolist()]
-    if arr.dtype.kind in "SU":
+    if arr.dtype.kind in "OSU":
         return [s.encode() if isinstance(s, str) else s for s in arr.tolist()]
     return arr.tolist()
 

@@ -63,9 +63,11 @@ class SignatureRunner:
         return {n: self._details(i) for n, i in self._out.items()}
 
     def input_names(self) -> list[str]:
+        """The signature's input names, sorted."""
         return list(self._in)
 
     def output_names(self) -> list[str]:
+        """The signature's output names, sorted (the order of the returned dict)."""
         return list(self._out)
 
     def _details(self, index: int) -> dict[str, Any]:

@@ -9,7 +9,7 @@ import numpy as np
 
 from ..dtypes import as_dtype
 from ..errors import DTypeError, InputError
-from .executor import _to_object
+from .executor import to_object
 
 
 class StrictResizeError(InputError, RuntimeError):
@@ -81,7 +81,7 @@ class TensorAccessMixin:
                     f"Cannot set tensor: Got value of type {_type_name(arr)} but expected type "
                     f"STRING {where}"
                 )
-            arr = _to_object(arr)
+            arr = to_object(arr)
         elif arr.dtype != t.dtype.numpy:
             raise InputError(
                 f"Cannot set tensor: Got value of type {_type_name(arr)} but expected type "
@@ -113,7 +113,8 @@ class TensorAccessMixin:
             shape = tuple(int(d) for d in np.asarray(tensor_size).reshape(-1))
             t = self._model.subgraphs[0].tensors[input_index]
             rt = self._engine.runtime(0)
-            if input_index not in rt.program.inputs:
+            pos = rt.positions.get(input_index)
+            if pos is None:
                 raise InputError(
                     f"tensor {input_index} (%{t.name}) is not an input of subgraph 0; only "
                     "inputs can be resized"
@@ -121,12 +122,11 @@ class TensorAccessMixin:
             if any(d < 0 for d in shape):
                 raise InputError(f"cannot resize input {input_index} to {shape}: negative size")
             if strict:
-                _check_strict(input_index, t.signature_shape, rt.input_shapes, rt, shape)
-            rt.resize_input(rt.program.inputs.index(input_index), shape)
+                _check_strict(input_index, t.signature_shape, rt.input_shapes[pos], shape)
+            rt.resize_input(pos, shape)
 
 
-def _check_strict(index: int, sig: tuple, shapes: list, rt: Any, shape: tuple) -> None:
-    current = shapes[rt.program.inputs.index(index)]
+def _check_strict(index: int, sig: tuple, current: tuple, shape: tuple) -> None:
     if len(shape) != len(sig):
         raise StrictResizeError(
             f"Attempting to resize tensor {index} of rank {len(sig)} to rank {len(shape)}. "

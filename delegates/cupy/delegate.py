@@ -85,7 +85,10 @@ class CupyDelegate(Delegate):
                 return f"{t.dtype.name} tensor %{t.name} stays on the host"
             if t.is_variable:
                 return f"variable tensor %{t.name} stays on the host"
-        return integer_refusal(node, super().kernel_for(node)) or super().supports(node, subgraph)
+        kernel = super().kernel_for(node)  # unwrapped: only checked here
+        if kernel is None:
+            return "no kernel"
+        return integer_refusal(node, kernel) or True
 
     def kernel_for(self, node: Any) -> Kernel | None:
         """The shared kernel, its results kept as device arrays."""

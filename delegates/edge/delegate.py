@@ -26,6 +26,7 @@ import numpy as np
 
 from siglite.delegate import Delegate
 
+from ..numpy.kernels.quantized.coverage import integer_refusal
 from ..numpy.table import KERNELS
 
 # The ops the NPU maps (int8 in, int8 out); DEQUANTIZE and float ops stay on the CPU.
@@ -76,7 +77,12 @@ class EdgeDelegate(Delegate):
             why = _constant_problem(t) if t.is_constant else _activation_problem(t)
             if why:
                 return why
-        return super().supports(node, subgraph)
+        kernel = self.kernel_for(node)
+        if kernel is None:
+            return "no kernel"
+        # an op given through ``ops=`` may only have a float-style kernel: never run it on
+        # quantized data
+        return integer_refusal(node, kernel) or True
 
     def select_partitions(self, partitions: list[list[int]], subgraph: Any):
         """Keep the largest ``max_partitions``; place their nodes while on-chip memory lasts."""

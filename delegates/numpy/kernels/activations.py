@@ -1,4 +1,4 @@
-"""Fused activation functions as TFLite applies them (ADD, CONV_2D, FULLY_CONNECTED, RNN ...)."""
+"""Fused activation functions as TFLite applies them (ADD, CONV_2D, FULLY_CONNECTED ...)."""
 
 from __future__ import annotations
 
@@ -38,13 +38,3 @@ def activate_into(x: Any, name: str | None) -> Any:
     if hi is None:
         return xp.maximum(x, lo, out=x)
     return xp.clip(x, lo, hi, out=x)
-
-
-def apply_full_activation(x: Any, name: str | None) -> Any:
-    """The activation recurrent ops (RNN, SVDF, LSTM) apply elementwise, TANH and SIGN_BIT too."""
-    xp = array_module(x)
-    if name == "TANH":
-        return xp.tanh(x).astype(x.dtype, copy=False)
-    if name == "SIGN_BIT":
-        return xp.signbit(x).astype(x.dtype)  # 1 where the sign bit is set, else 0
-    return apply_activation(x, name)

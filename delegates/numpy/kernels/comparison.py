@@ -37,7 +37,6 @@ def logical_not(x):
 
 @KERNELS.register("SELECT")
 def select(cond, x, y):
-    # SELECT (v1) also takes a rank-1 condition that picks whole rows of x / y.
     """x where cond else y; a rank-1 cond selects whole rows (leading axis)."""
     if cond.ndim == 1 and x.ndim > 1:
         cond = cond.reshape((-1,) + (1,) * (x.ndim - 1))

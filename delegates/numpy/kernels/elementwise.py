@@ -2,7 +2,7 @@
 
 Given ``out=`` (the result's arena view), the float32 kernels compute into it with the same
 ufuncs in the same order, so the values are bit-identical to a fresh result (see
-:func:`.xp.float_out`); any other case allocates as before.
+:func:`.xp.float_out`); any other case allocates a new array.
 """
 
 from __future__ import annotations

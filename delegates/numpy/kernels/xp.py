@@ -22,9 +22,11 @@ MIN_OUT_SIZE = 8192
 
 
 def array_module(*arrays: Any) -> Any:
+    """CuPy when any of ``arrays`` is a CuPy array, else numpy."""
     for a in arrays:
-        mod = type(a).__module__
-        if mod.startswith("cupy"):
+        if type(a) is np.ndarray:  # the common case, without the module-name test
+            continue
+        if type(a).__module__.startswith("cupy"):
             import cupy
 
             return cupy
