@@ -1,8 +1,9 @@
 """The ``siglite`` command line (also ``python -m siglite``).
 
-Commands: ``convert``, ``inspect``, ``run``, ``bench``, ``plugins`` and ``demo``; each lives in
-:mod:`siglite.commands`. Exit codes: 0 ok, 2 usage error, 1 model or conversion error, reported
-as one line on stderr (``--debug`` shows the traceback instead).
+Commands: ``convert``, ``inspect``, ``run`` and ``bench`` (one module each in
+:mod:`siglite.commands`), ``plugins`` and ``demo`` (here, with :mod:`siglite.demo`).
+Exit codes: 0 ok, 2 usage error, 1 model or conversion error, reported as one line on stderr
+(``--debug`` shows the traceback instead).
 """
 
 from __future__ import annotations

@@ -14,6 +14,7 @@ import numpy as np
 
 from . import dtypes
 from .ir import Model, ModelBuilder
+from .passes import order_signatures
 
 AS_STRING_ATTRS = {
     "T": dtypes.float32, "precision": -1, "scientific": False, "shortest": False, "width": -1,
@@ -36,9 +37,7 @@ def build_coding_model() -> Model:
     dec.output(num, "decoded_result")
     mb.signature("decode", dec)
     # TF's converter writes entry subgraphs in key order; keep that layout.
-    mb.model.subgraphs.sort(key=lambda sg: sg.name)
-    mb.model.signatures = dict(sorted(mb.model.signatures.items()))
-    return mb.build()
+    return order_signatures(mb.build())
 
 
 def run_demo(output: str | None = None, values: tuple[float, ...] = (1.0, 2.0, 3.0)) -> dict:

@@ -12,7 +12,7 @@ import numpy as np
 
 from .run import gather_inputs, open_runner
 from .text import Progress, ms_str, table
-from .values import parse_assignments, sample_input
+from .values import parse_assignments, sample_input, savable
 
 HELP = "time one signature (median, p90), next to LiteRT / onnxruntime when installed"
 
@@ -74,7 +74,7 @@ def _litert(path: str, key: str, feeds: dict[str, np.ndarray]) -> Callable[[], A
     from ai_edge_litert.interpreter import Interpreter
 
     runner = Interpreter(model_path=path).get_signature_runner(key)
-    fixed = {n: np.asarray(v.tolist(), bytes) if v.dtype == object else v for n, v in feeds.items()}
+    fixed = {n: savable(v) for n, v in feeds.items()}  # LiteRT takes strings as fixed bytes
     runner(**fixed)  # fail here, before timing, when LiteRT cannot run the model
     return lambda: runner(**fixed)
 

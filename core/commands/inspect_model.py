@@ -71,35 +71,33 @@ def _metadata(model: Model) -> list[dict[str, Any]]:
     return out
 
 
+def _partitions(parts: Any) -> list[dict[str, Any]]:
+    return [{"delegate": d or "<none>", "nodes": list(ids)} for d, ids in parts]
+
+
 def _signature_placement(interpreter: Any, key: str) -> dict[str, Any]:
     p = interpreter.get_placement(key)
     copies = [
-        {"tensor": c.tensor, "direction": c.direction, "delegate": c.delegate}
-        for c in getattr(p, "copies", [])
+        {"tensor": c.tensor, "direction": c.direction, "delegate": c.delegate} for c in p.copies
     ]
-    why = getattr(p, "why", None)
-    reasons = {str(i): why(i) for i in getattr(p, "reasons", {})} if why else {}
     return {"signature": key, "subgraph": p.subgraph_index,
-            "partitions": [{"delegate": d or "<none>", "nodes": list(ids)} for d, ids in
-                           p.partitions],
-            "copies": copies, "reasons": reasons, "counts": p.counts()}  # fmt: skip
+            "partitions": _partitions(p.partitions), "copies": copies,
+            "reasons": {str(i): p.why(i) for i in p.reasons}, "counts": p.counts()}  # fmt: skip
 
 
 def placement_data(model_path: str, delegates: list[str]) -> dict[str, Any]:
-    """Which delegate runs each node, per signature (or per subgraph when the interpreter
-    only reports a model-wide placement), for an interpreter with ``delegates``."""
+    """Which delegate runs each node, per signature (per subgraph for a model without
+    signatures), for an interpreter with ``delegates``."""
     from ..runtime import Interpreter
 
     interpreter = Interpreter(model_path=model_path, delegates=delegates)
     names = [d.name for d in interpreter.delegates]
-    if hasattr(interpreter, "get_placement") and interpreter.model.signatures:
+    if interpreter.model.signatures:
         entries = [_signature_placement(interpreter, k) for k in interpreter.model.signatures]
     else:
         placement = interpreter.placement()
         entries = [
-            {"signature": None, "subgraph": i,
-             "partitions": [{"delegate": d or "<none>", "nodes": list(ids)} for d, ids in
-                            placement.partitions(i)],
+            {"signature": None, "subgraph": i, "partitions": _partitions(placement.partitions(i)),
              "copies": [], "reasons": {}, "counts": {}}
             for i in range(len(interpreter.model.subgraphs))
         ]  # fmt: skip

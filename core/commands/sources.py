@@ -106,7 +106,8 @@ def module_functions(obj: Any) -> list[Any]:
 
 
 def _pick(items: list[Any], wanted: list[str] | None, what: str) -> list[Any]:
-    """The items whose ``name`` is in ``wanted`` (all when ``wanted`` is empty)."""
+    """The items whose ``name`` is in ``wanted`` (all when ``wanted`` is empty or there is
+    only one item, which the caller then renames)."""
     if not wanted or len(items) == 1:
         return items
     names = [f.name for f in items]

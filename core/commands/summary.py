@@ -38,16 +38,16 @@ def signatures(model: Model) -> list[dict[str, Any]]:
 
 def op_histogram(sg: Subgraph) -> dict[str, int]:
     """How often each op occurs in a subgraph, most frequent first (ties by name)."""
-    counts = Counter(node.op for node in sg.nodes)
-    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
+    return _most_frequent_first(Counter(node.op for node in sg.nodes))
 
 
 def op_counts(model: Model) -> dict[str, int]:
     """Op occurrences over every subgraph."""
-    total: Counter[str] = Counter()
-    for sg in model.subgraphs:
-        total.update(node.op for node in sg.nodes)
-    return dict(sorted(total.items(), key=lambda kv: (-kv[1], kv[0])))
+    return _most_frequent_first(Counter(node.op for sg in model.subgraphs for node in sg.nodes))
+
+
+def _most_frequent_first(counts: Counter[str]) -> dict[str, int]:
+    return dict(sorted(counts.items(), key=lambda kv: (-kv[1], kv[0])))
 
 
 def signature_rows(sigs: list[dict[str, Any]]) -> list[tuple[str, str, str, str, str]]:

@@ -14,7 +14,7 @@ from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
 from siglite.ir import Tensor
 
-from .graph import SymbolicTensor, Trace, as_ir, default_dtype, tracing
+from .graph import SymbolicTensor, Trace, as_ir, current_trace, default_dtype, tracing
 
 # Instance attribute prefix under which a method's per-instance Function is cached.
 BOUND_SLOT = "_sl_function_"
@@ -239,8 +239,6 @@ class Function:
             return self._cache[key]
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        from .graph import current_trace
-
         if current_trace() is not None:  # called from another traced function: inline it
             if self.owner is not None:
                 return self.python_function(self.owner, *args, **kwargs)

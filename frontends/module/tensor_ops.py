@@ -10,6 +10,7 @@ import numpy as np
 from siglite.errors import SigliteError
 
 from .graph import SymbolicTensor
+from .ops import array
 from .ops import math as m
 from .ops._core import emit, op
 
@@ -34,12 +35,7 @@ add, sub, mul = m.add, m.subtract, m.multiply
 truediv, floordiv, mod, pow = m.truediv, m.floordiv, m.floormod, m.pow  # noqa: A001
 and_, or_, xor = m.logical_and, m.logical_or, m.logical_xor
 lt, le, gt, ge = m.less, m.less_equal, m.greater, m.greater_equal
-
-
-def matmul(a: Any, b: Any) -> Any:
-    from .ops.array import matmul as mm
-
-    return mm(a, b)
+matmul = array.matmul
 
 
 def neg(a: Any, _: Any = None) -> Any:
@@ -101,17 +97,15 @@ def _slice_spec(key: Any) -> tuple[list[Any], list[Any], list[int], dict[str, in
 
 def _vector(values: list[Any]) -> Any:
     """An int32 vector of Python ints and traced scalars (PACK when any is traced)."""
-    from .ops.array import cast, stack
-
     if not any(isinstance(v, SymbolicTensor) for v in values):
         return np.array(values, np.int32)
     parts = [
-        (cast(v, "int32") if v.dtype.name != "int32" else v)
+        (array.cast(v, "int32") if v.dtype.name != "int32" else v)
         if isinstance(v, SymbolicTensor)
         else np.int32(v)
         for v in values
     ]
-    return stack(parts)
+    return array.stack(parts)
 
 
 @op

@@ -16,9 +16,9 @@ import numpy as np
 
 from siglite.dtypes import DType, as_dtype
 from siglite.errors import SigliteError
-from siglite.ir import Tensor
+from siglite.ir import Node, Tensor
 
-from .graph import Trace, const_array, current_trace, default_dtype
+from .graph import SymbolicTensor, Trace, as_ir, const_array, current_trace, default_dtype
 
 _names: dict[str, itertools.count] = {}
 _names_lock = threading.Lock()
@@ -101,8 +101,6 @@ class Variable:
         trace = current_trace()
         if trace is None:
             return self.numpy()
-        from .graph import SymbolicTensor
-
         return SymbolicTensor(trace, self.read_in(trace))
 
     def value(self) -> Any:
@@ -114,8 +112,6 @@ class Variable:
         if trace is None or trace.root.eager:
             self.set_value(np.asarray(value))
             return self.numpy() if read_value else None
-        from .graph import as_ir
-
         tensor = as_ir(value, trace, self._dtype)
         if tuple(tensor.signature_shape) != self.shape or tensor.dtype != self._dtype:
             raise SigliteError(
@@ -123,7 +119,7 @@ class Variable:
                 f"variable {self.name!r} of type {self._dtype.name}{list(self.shape)}"
             )
         handle = trace.variable_handle(self)
-        trace.builder.subgraph.nodes.append(_assign_node(handle, tensor))
+        trace.builder.subgraph.nodes.append(Node("ASSIGN_VARIABLE", [handle, tensor], []))
         trace.root.assigned.add(self.handle_name)
         return self.read_value() if read_value else None
 
@@ -139,12 +135,6 @@ class Variable:
 
     def __repr__(self) -> str:
         return f"<sl.Variable {self.name!r} shape={self.shape} dtype={self._dtype.name}>"
-
-
-def _assign_node(handle: Tensor, value: Tensor) -> Any:
-    from siglite.ir import Node
-
-    return Node("ASSIGN_VARIABLE", [handle, value], [])
 
 
 def _operator(name: str, reflected: bool = False):

@@ -127,7 +127,8 @@ def fused_code(name: str) -> str | None:
     return {"linear": "NONE", "relu": "RELU", "relu6": "RELU6"}.get(name)
 
 
-def _scalar(g: SubgraphBuilder, value: float, scope: str) -> Tensor:
+def scalar(g: SubgraphBuilder, value: float, scope: str) -> Tensor:
+    """A float32 scalar constant named ``<scope>/const``."""
     return g.const(np.float32(value), f"{scope}/const")
 
 
@@ -139,8 +140,8 @@ def _unary(op: str, **attrs: Any) -> Callable[[SubgraphBuilder, Tensor, str], Te
 
 
 def _hard_sigmoid(g: SubgraphBuilder, x: Tensor, scope: str) -> Tensor:
-    shifted = g.op("ADD", x, _scalar(g, 3.0, scope), name=f"{scope}/add", fused_activation="RELU6")
-    return g.op("MUL", shifted, _scalar(g, 1.0 / 6.0, scope), name=f"{scope}/HardSigmoid")
+    shifted = g.op("ADD", x, scalar(g, 3.0, scope), name=f"{scope}/add", fused_activation="RELU6")
+    return g.op("MUL", shifted, scalar(g, 1.0 / 6.0, scope), name=f"{scope}/HardSigmoid")
 
 
 def _silu(g: SubgraphBuilder, x: Tensor, scope: str) -> Tensor:

@@ -42,6 +42,11 @@ def emit(
     return wrap(trace, out)
 
 
+def rank_of(x: Any) -> int:
+    """The rank of a traced tensor, variable or Python/numpy value."""
+    return len(x.shape) if hasattr(x, "shape") else np.ndim(x)
+
+
 def common_dtype(*values: Any) -> DType | None:
     """The dtype the untyped values among ``values`` are converted to.
 

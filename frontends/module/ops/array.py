@@ -12,7 +12,7 @@ from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
 from ..graph import const_array, is_symbolic
-from ._core import common_dtype, emit, op, same_dtype
+from ._core import common_dtype, emit, op, rank_of, same_dtype
 from .math import maximum, minimum
 
 _i32 = np.int32
@@ -21,10 +21,6 @@ _i32 = np.int32
 def _ints(value: Any) -> Any:
     """Python/numpy integers as an int32 array; traced tensors pass through."""
     return value if is_symbolic(value) else np.asarray(value, _i32)
-
-
-def _rank(x: Any) -> int:
-    return len(x.shape) if hasattr(x, "shape") else np.ndim(x)
 
 
 @op
@@ -50,7 +46,7 @@ def reshape(x: Any, shape: Any, name: str | None = None) -> Any:
 def transpose(x: Any, perm: Sequence[int] | None = None, name: str | None = None) -> Any:
     """Permute the axes (reverse them when ``perm`` is None) (TRANSPOSE)."""
     if perm is None:
-        perm = list(builtins.range(_rank(x)))[::-1]
+        perm = list(builtins.range(rank_of(x)))[::-1]
     return emit("TRANSPOSE", x, _ints(perm), name=name)
 
 
@@ -256,7 +252,7 @@ def one_hot(
 
     dt = as_dtype(dtype)
     on, off = (np.asarray(v, dt.numpy) for v in (on_value, off_value))
-    r = _rank(indices)
+    r = rank_of(indices)
     at = int(axis) + r + 1 if int(axis) < 0 else int(axis)
     if not 0 <= at <= r:
         raise SigliteError(f"one_hot: axis {axis} is out of range for indices of rank {r}")
@@ -267,7 +263,7 @@ def one_hot(
 
 def rank(x: Any) -> Any:
     """The number of axes (a Python int: ranks are static in siglite)."""
-    return np.asarray(_rank(x), _i32)
+    return np.asarray(rank_of(x), _i32)
 
 
 @op

@@ -10,7 +10,7 @@ from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
 from ..graph import is_symbolic
-from ._core import common_dtype, emit, op
+from ._core import common_dtype, emit, op, rank_of
 from .array import cast, expand_dims, squeeze
 
 _METHODS = {"bilinear": "RESIZE_BILINEAR", "nearest": "RESIZE_NEAREST_NEIGHBOR"}
@@ -31,7 +31,7 @@ def resize(images: Any, size: Any, method: str = "bilinear", antialias: bool = F
     if antialias:
         raise SigliteError("resize: antialias=True has no TFLite builtin")
     hw = size if is_symbolic(size) else np.asarray(size, np.int32)
-    rank = len(images.shape) if hasattr(images, "shape") else np.ndim(images)
+    rank = rank_of(images)
     if rank not in (3, 4):
         raise SigliteError(f"resize: images must be [batch, h, w, c] or [h, w, c], got rank {rank}")
     x = expand_dims(images, 0) if rank == 3 else images

@@ -10,7 +10,7 @@ from siglite.dtypes import as_dtype
 from siglite.errors import SigliteError
 
 from ..graph import default_dtype
-from ._core import common_dtype, emit, op, same_dtype
+from ._core import common_dtype, emit, op, rank_of, same_dtype
 
 
 def _binary(op_name: str, doc: str, **attrs: Any):
@@ -115,13 +115,9 @@ def add_n(inputs: list[Any], name: str | None = None) -> Any:
     return total
 
 
-def _rank(x: Any) -> int:
-    return len(x.shape) if hasattr(x, "shape") else np.ndim(x)
-
-
 def _axes(x: Any, axis: Any) -> np.ndarray:
     if axis is None:
-        return np.arange(_rank(x), dtype=np.int32)
+        return np.arange(rank_of(x), dtype=np.int32)
     return np.asarray(axis, dtype=np.int32).reshape(-1)
 
 

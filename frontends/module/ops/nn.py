@@ -14,7 +14,7 @@ import numpy as np
 from siglite.errors import SigliteError
 
 from ..graph import is_symbolic
-from ._core import common_dtype, emit, op
+from ._core import common_dtype, emit, op, rank_of
 from .array import identity, reshape, transpose
 from .math import add, l2_normalize, multiply, rsqrt, sigmoid, subtract, tanh
 
@@ -81,7 +81,7 @@ swish = silu
 def _along(x: Any, axis: int | None, op_name: str, **attrs: Any) -> Any:
     """``op_name`` (which works on the last axis) applied along ``axis``: other axes are swapped
     to the end and back with TRANSPOSE, as TensorFlow's converter does."""
-    rank = len(x.shape) if hasattr(x, "shape") else np.ndim(x)
+    rank = rank_of(x)
     a = -1 if axis is None else int(axis)
     if not -rank <= a < max(rank, 1):
         raise SigliteError(f"{op_name.lower()}: axis {axis} is out of range for rank {rank}")

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import numpy as np
-
 from siglite.ir import SubgraphBuilder, Tensor
 
 from .. import activations
@@ -38,14 +36,11 @@ class ReLU(Layer):
         self.negative_slope = float(negative_slope)
         self.threshold = float(threshold)
 
-    def _scalar(self, g: SubgraphBuilder, v: float, scope: str) -> Tensor:
-        return g.const(np.float32(v), f"{scope}/const")
-
     def _below_threshold(self, g: SubgraphBuilder, x: Tensor, scope: str) -> Tensor:
-        t = self._scalar(g, self.threshold, scope)
+        t = activations.scalar(g, self.threshold, scope)
         keep = g.op("GREATER_EQUAL", x, t, name=f"{scope}/GreaterEqual")
         shifted = g.op("SUB", x, t, name=f"{scope}/sub", fused_activation="NONE")
-        slope = self._scalar(g, self.negative_slope, scope)
+        slope = activations.scalar(g, self.negative_slope, scope)
         low = g.op("MUL", shifted, slope, name=f"{scope}/mul", fused_activation="NONE")
         return g.op("SELECT_V2", keep, x, low, name=f"{scope}/SelectV2")
 
@@ -60,7 +55,7 @@ class ReLU(Layer):
             y = g.op("RELU", x, name=f"{scope}/Relu")
         if self.max_value is None:
             return y
-        m = self._scalar(g, self.max_value, scope)
+        m = activations.scalar(g, self.max_value, scope)
         return g.op("MINIMUM", y, m, name=f"{scope}/Minimum")
 
 
