@@ -51,7 +51,6 @@ from .errors import (
 )
 from .ir import Model, ModelBuilder, Node, QuantParams, Signature, Subgraph, SubgraphBuilder, Tensor
 from .ops import OpSchema, get_op, register_op
-from .plugins import list_plugins, load_plugins
 
 __version__ = "0.1.0"
 
@@ -70,6 +69,9 @@ _LAZY: dict[str, tuple[str, str | None]] = {
     "OpsSet": (".converter", "OpsSet"),
     "Optimize": (".converter", "Optimize"),
     "merge_models": (".merge", "merge_models"),
+    # pluggy and importlib.metadata load only when plugins are first needed.
+    "list_plugins": (".plugins", "list_plugins"),
+    "load_plugins": (".plugins", "load_plugins"),
     "lite": (".lite", None),
     "keras": ("siglite.frontends.sequential", None),
     # The tracing frontend's TensorFlow-style names (sl.Module, sl.function, sl.strings ...).

@@ -51,7 +51,8 @@ def check_op_sets(model: Model, converter: Any) -> None:
         )
 
 
-# Passes run in this order; frontends may append their own (layout, ...) here.
+# Passes run in this order. Frontend-specific rewrites (such as the ONNX and torch frontends'
+# transpose optimisation) run inside those frontends, before this pipeline.
 PASSES: list[Any] = [
     eliminate_dead_code,
     fold_constants,

@@ -23,7 +23,7 @@ _U16 = struct.Struct("<H")
 _I32 = struct.Struct("<i")
 _U32 = struct.Struct("<I")
 
-# Scalar kinds as they appear in schema descriptions -> (struct format, size).
+# Scalar kinds as they appear in schema descriptions -> their little-endian struct.
 SCALARS: dict[str, struct.Struct] = {
     "bool": struct.Struct("<B"),
     "int8": struct.Struct("<b"),
@@ -38,23 +38,8 @@ SCALARS: dict[str, struct.Struct] = {
     "float64": struct.Struct("<d"),
 }
 
-# Little-endian numpy dtypes for scalar vectors.
-VECTOR_DTYPES: dict[str, np.dtype] = {
-    k: np.dtype(v).newbyteorder("<")
-    for k, v in {
-        "bool": np.uint8,
-        "int8": np.int8,
-        "uint8": np.uint8,
-        "int16": np.int16,
-        "uint16": np.uint16,
-        "int32": np.int32,
-        "uint32": np.uint32,
-        "int64": np.int64,
-        "uint64": np.uint64,
-        "float32": np.float32,
-        "float64": np.float64,
-    }.items()
-}
+# Little-endian numpy dtypes for scalar vectors (bools read as uint8).
+VECTOR_DTYPES: dict[str, np.dtype] = {k: np.dtype(s.format) for k, s in SCALARS.items()}
 
 
 def fail(what: str, problem: str) -> InvalidModelError:

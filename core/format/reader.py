@@ -16,12 +16,12 @@ import numpy as np
 from ..dtypes import DType, from_code
 from ..errors import DTypeError, InvalidModelError
 from ..ir import Model, Node, QuantParams, Signature, Subgraph, Tensor
-from ..ops.builtin_codes import BUILTIN_NAMES
+from ..ops.builtin_codes import BUILTIN_CODES, BUILTIN_NAMES
 from .flatbuf import Buffer, Table, fail
 from .options_codec import UNION_FIELDS, decode_options
 
 IDENTIFIER = b"TFL3"
-CUSTOM_CODE = 32
+CUSTOM_CODE = BUILTIN_CODES["CUSTOM"]
 MAX_RANK = 64  # far above any real model; bounds the work a corrupt shape can cause
 
 

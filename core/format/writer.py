@@ -20,11 +20,10 @@ from ..errors import InvalidModelError
 from ..ir import Model, Node, Subgraph, Tensor
 from ..ops import BUILTIN_CODES, CUSTOM, SELECT, find_op
 from ..ops.builtin_codes import PLACEHOLDER_FOR_GREATER_OP_CODES
+from .reader import CUSTOM_CODE, IDENTIFIER
 from .write_tables import num_vector, operator_table, table_vector, tensor_table
 
-IDENTIFIER = b"TFL3"
 SCHEMA_VERSION = 3
-CUSTOM_CODE = 32
 DEFAULT_MIN_RUNTIME = b"1.5.0"
 ALIGN = 16
 

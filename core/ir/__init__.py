@@ -1,9 +1,9 @@
 """The siglite IR: Model, Subgraph, Tensor, Node, Signature, plus lint, printing and builders."""
 
 from .builder import ModelBuilder, SubgraphBuilder
-from .graph import Model, Node, QuantParams, Signature, Subgraph, Tensor, type_str
+from .graph import Model, Node, QuantParams, Signature, Subgraph, Tensor
 from .lint import check, lint_model, lint_subgraph
-from .printer import format_model, format_node, format_subgraph
+from .printer import format_model, format_node, format_subgraph, type_str
 
 __all__ = [
     "Model", "ModelBuilder", "Node", "QuantParams", "Signature", "Subgraph", "SubgraphBuilder",

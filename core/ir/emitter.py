@@ -17,7 +17,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import DType, as_dtype
-from ..errors import UnsupportedOpError
+from ..errors import InvalidModelError, UnsupportedOpError
 from .graph import Node, Subgraph, Tensor, unique_name
 
 NCHW_TO_NHWC = (0, 2, 3, 1)
@@ -140,7 +140,10 @@ class GraphEmitter:
         if outs is None:
             from ..ops.registry import get_op
 
-            outs = get_op(op).infer(list(inputs), attrs)
+            infer = get_op(op).infer
+            if infer is None:
+                raise InvalidModelError(f"{op} has no shape rule: give its output types")
+            outs = infer(list(inputs), attrs)
         base = name or op.lower()
         tensors = [
             self.new_tensor(base if len(outs) == 1 else f"{base}_{i}", d, s)
@@ -198,13 +201,10 @@ def to_nchw(
 
 def reshape_sig(in_sig: Sequence[int], target: Sequence[int]) -> tuple[int, ...]:
     """The output signature of reshaping ``in_sig`` to ``target``: a -1 in ``target`` is
-    resolved when every input dim is known."""
-    target = tuple(int(d) for d in target)
-    if -1 not in target or any(d < 0 for d in in_sig):
-        return target
-    known = int(np.prod([d for d in target if d != -1]))
-    total = int(np.prod(in_sig))
-    return tuple(total // max(known, 1) if d == -1 else d for d in target)
+    resolved when every input dim is known (the RESHAPE schema's rule)."""
+    from ..ops.schemas.shapes import resolve_reshape
+
+    return resolve_reshape(in_sig, target)
 
 
 def reshape(

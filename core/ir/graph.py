@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from ..dtypes import DType, as_dtype
+from .printer import format_model, format_subgraph, type_str
 
 
 @dataclass(eq=False)
@@ -150,8 +151,6 @@ class Subgraph:
         self.outputs = [new if t is old else t for t in self.outputs]
 
     def __str__(self) -> str:
-        from .printer import format_subgraph
-
         return format_subgraph(self)
 
     def __repr__(self) -> str:
@@ -208,8 +207,6 @@ class Model:
         }
 
     def __str__(self) -> str:
-        from .printer import format_model
-
         return format_model(self)
 
     def __repr__(self) -> str:
@@ -224,12 +221,3 @@ def unique_name(base: str, taken: set[str]) -> str:
         name, i = f"{base}_{i}", i + 1
     taken.add(name)
     return name
-
-
-def type_str(t: Tensor) -> str:
-    """``f32[-1,16]``-style type of a tensor."""
-    from .printer import short_dtype
-
-    dims = ",".join(str(d) for d in t.signature_shape)
-    q = "q" if t.quantization is not None else ""
-    return f"{q}{short_dtype(t.dtype)}[{dims}]"

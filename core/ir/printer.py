@@ -25,6 +25,13 @@ def short_dtype(dtype: Any) -> str:
     return _SHORT.get(dtype.name, dtype.name)
 
 
+def type_str(t: Tensor) -> str:
+    """``f32[-1,16]``-style type of a tensor."""
+    dims = ",".join(str(d) for d in t.signature_shape)
+    q = "q" if t.quantization is not None else ""
+    return f"{q}{short_dtype(t.dtype)}[{dims}]"
+
+
 def _attr(value: Any) -> str:
     if isinstance(value, str):
         # Enum values (SAME, RELU) read best bare; other text is quoted so that an empty or
@@ -44,8 +51,6 @@ def _operand(t: Tensor | None) -> str:
 
 
 def format_node(node: Node) -> str:
-    from .graph import type_str
-
     outs = ", ".join(f"%{t.name}" for t in node.outputs) or "()"
     types = ", ".join(type_str(t) for t in node.outputs)
     args = ", ".join(_operand(t) for t in node.inputs)
@@ -56,8 +61,6 @@ def format_node(node: Node) -> str:
 
 
 def format_subgraph(sg: Subgraph) -> str:
-    from .graph import type_str
-
     ins = ", ".join(f"%{t.name} : {type_str(t)}" for t in sg.inputs)
     lines = [f"subgraph {sg.name or '<unnamed>'}({ins}):"]
     used = {id(t) for n in sg.nodes for t in n.inputs if t is not None}
@@ -79,9 +82,3 @@ def format_model(model: Model) -> str:
         parts.append(f"signature {key!r} -> subgraph {idx}: ({ins}) -> ({outs})")
     parts += [format_subgraph(sg) for sg in model.subgraphs]
     return "\n".join(parts)
-
-
-def format_tensor(t: Tensor) -> str:
-    from .graph import type_str
-
-    return f"%{t.name} : {type_str(t)}"

@@ -2,7 +2,8 @@
 
 Builtins are named as in TFLite (``CONV_2D``), Select-TF ops by their TF name (``AsString``) and
 serialized as ``Flex<Name>`` custom ops, custom ops by their custom code. Adding an op means
-adding its schema entry here (or through the ``register_ops`` plugin hook) and its kernels.
+adding its schema entry (built-ins in ``siglite.ops.schemas``, others through the
+``register_ops`` plugin hook) and its kernels.
 
 ``infer(inputs, attrs)`` receives the node's input :class:`~siglite.ir.Tensor` objects (``None``
 for omitted optional inputs; constant inputs carry ``data``) and the attribute dict, and returns

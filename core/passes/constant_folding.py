@@ -15,6 +15,7 @@ import numpy as np
 
 from ..ir.graph import Model, Node, Subgraph, Tensor
 from ..ops.registry import BUILTINS, SELECT, find_op
+from .layout import SUBGRAPH_ATTRS
 
 # Results larger than this stay computed at run time: folding must not bloat the model.
 MAX_FOLDED_ELEMENTS = 1 << 20
@@ -39,7 +40,7 @@ def _foldable(node: Node) -> bool:
     schema = find_op(node.op)
     if schema is None or schema.side_effects or schema.opset not in (BUILTINS, SELECT):
         return False
-    if any(k.endswith("subgraph_index") or k == "subgraph" for k in node.attrs):
+    if any(k in SUBGRAPH_ATTRS for k in node.attrs):
         return False
     tensors = [t for t in node.inputs if t is not None] + node.outputs
     if any(t.dtype.name in _OPAQUE for t in tensors):

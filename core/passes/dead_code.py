@@ -7,19 +7,14 @@ the IF has no used outputs.
 
 from __future__ import annotations
 
-from ..ir.graph import Model, Node, Subgraph
+from ..ir.graph import Model, Subgraph
 from ..ops.registry import find_op
+from .layout import callees
 
 
 def _has_side_effects(op: str) -> bool:
     schema = find_op(op)
     return schema is None or schema.side_effects or schema.opset == "CUSTOM"
-
-
-def _callees(node: Node) -> list[int]:
-    from .layout import SUBGRAPH_ATTRS
-
-    return [v for k, v in node.attrs.items() if k in SUBGRAPH_ATTRS and isinstance(v, int)]
 
 
 def effectful_subgraphs(model: Model) -> set[int]:
@@ -31,7 +26,7 @@ def effectful_subgraphs(model: Model) -> set[int]:
     while changed:
         changed = False
         for i, sg in enumerate(model.subgraphs):
-            if i not in direct and any(c in direct for n in sg.nodes for c in _callees(n)):
+            if i not in direct and any(c in direct for n in sg.nodes for c in callees(n)):
                 direct.add(i)
                 changed = True
     return direct
@@ -45,7 +40,7 @@ def eliminate_dead_code_subgraph(
     live = {id(t) for t in sg.outputs} | {id(t) for t in keep}
     kept = []
     for node in reversed(sg.nodes):
-        calls_effect = any(c in effectful for c in _callees(node))
+        calls_effect = any(c in effectful for c in callees(node))
         if _has_side_effects(node.op) or calls_effect or any(id(t) in live for t in node.outputs):
             kept.append(node)
             live |= {id(t) for t in node.inputs if t is not None}

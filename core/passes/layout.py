@@ -6,13 +6,19 @@ helper subgraphs (initializers, IF/WHILE bodies) after them in their previous or
 
 from __future__ import annotations
 
-from ..ir.graph import Model, Subgraph
+from ..ir.graph import Model, Node, Subgraph
 
 # Node attributes that hold a subgraph index (the schema's field names).
 SUBGRAPH_ATTRS = (
     "then_subgraph_index", "else_subgraph_index", "cond_subgraph_index", "body_subgraph_index",
     "init_subgraph_index", "subgraph", "decomposition_subgraph_index", "comparator_subgraph_index",
+    "update_computation_subgraph_index",
 )  # fmt: skip
+
+
+def callees(node: Node) -> list[int]:
+    """The indices of the subgraphs ``node`` calls (IF branches, WHILE bodies, CALL_ONCE ...)."""
+    return [v for k, v in node.attrs.items() if k in SUBGRAPH_ATTRS and isinstance(v, int)]
 
 
 def reorder_subgraphs(model: Model, order: list[Subgraph]) -> Model:
@@ -38,9 +44,8 @@ def reachable_subgraphs(model: Model, roots: list[Subgraph]) -> list[Subgraph]:
     while todo:
         sg = todo.pop()
         for node in sg.nodes:
-            for attr in SUBGRAPH_ATTRS:
-                idx = node.attrs.get(attr)
-                if isinstance(idx, int) and 0 <= idx < len(model.subgraphs):
+            for idx in callees(node):
+                if 0 <= idx < len(model.subgraphs):
                     callee = model.subgraphs[idx]
                     if id(callee) not in seen:
                         seen.add(id(callee))

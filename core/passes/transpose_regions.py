@@ -17,7 +17,7 @@ import numpy as np
 
 from ..dtypes import int32
 from ..ir.graph import Node, Subgraph, Tensor, unique_name
-from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _inverse, _per_channel, _perm
+from .transposes import ELEMENTWISE, PADS, REDUCTIONS, _inverse, _per_channel, _perm, perm_constant
 
 
 def layout_inputs(node: Node, rank: int) -> list[int] | None:
@@ -170,9 +170,7 @@ class _Rewrite:
         return self.r.sg.add_tensor(t)
 
     def perm_tensor(self, perm: tuple[int, ...]) -> Tensor:
-        data = np.array(perm, np.int32)
-        t = Tensor(self.unique("perm"), int32, data.shape, None, data)
-        return self.r.sg.add_tensor(t)
+        return perm_constant(self.r.sg, perm, self.names)
 
     def unique(self, base: str) -> str:
         return unique_name(base, self.names)

@@ -52,6 +52,12 @@ def _is_identity(perm: tuple[int, ...]) -> bool:
     return perm == tuple(range(len(perm)))
 
 
+def perm_constant(sg: Subgraph, perm: tuple[int, ...], names: set[str]) -> Tensor:
+    """A new int32 constant of ``sg`` holding ``perm`` (a TRANSPOSE's second input)."""
+    data = np.array(perm, np.int32)
+    return sg.add_tensor(Tensor(unique_name("perm", names), int32, data.shape, None, data))
+
+
 class _Rewriter:
     """One sweep over a subgraph in topological order, with producer/consumer maps kept current."""
 
@@ -76,9 +82,7 @@ class _Rewriter:
         return t
 
     def perm_tensor(self, perm: tuple[int, ...]) -> Tensor:
-        name = unique_name("perm", self.names)
-        data = np.array(perm, np.int32)
-        return self.sg.add_tensor(Tensor(name, int32, data.shape, None, data))
+        return perm_constant(self.sg, perm, self.names)
 
     def transposed_input(self, t: Tensor | None) -> tuple[Node, tuple[int, ...]] | None:
         if t is None:

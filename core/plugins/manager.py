@@ -62,7 +62,6 @@ class Registry:
 
 _lock = threading.RLock()
 _registry: Registry | None = None
-_manager: pluggy.PluginManager | None = None
 _state = threading.local()  # ``loading``: this thread is inside load_plugins()
 
 
@@ -82,9 +81,7 @@ def _allowed(name: str) -> bool:
     return name in {n.strip() for n in allow.split(",") if n.strip()}
 
 
-def _collect(
-    pm: pluggy.PluginManager, reg: Registry, plugin: Any, name: str, dist: str, version: str
-) -> None:
+def _collect(reg: Registry, plugin: Any, name: str, dist: str, version: str) -> None:
     from ..delegate import Kernel
     from ..ops.registry import OpSchema, check_op
 
@@ -129,7 +126,7 @@ def _load_one(pm: pluggy.PluginManager, reg: Registry, name: str, loader: Any) -
             return  # the same module reached twice (e.g. a built-in also exposed as an entry point)
         dist, version = _dist_of(plugin.__name__)
         staged = Registry()
-        _collect(pm, staged, plugin, name, dist, version)
+        _collect(staged, plugin, name, dist, version)
     except Exception as exc:  # a broken plugin must not break the others
         reg.failed[name] = f"{type(exc).__name__}: {exc}"
         warnings.warn(
@@ -151,7 +148,7 @@ def _load_one(pm: pluggy.PluginManager, reg: Registry, name: str, loader: Any) -
 
 def load_plugins() -> Registry:
     """Load built-in and installed plugins once; later calls return the same registry."""
-    global _registry, _manager
+    global _registry
     with _lock:
         if _registry is not None:
             return _registry
@@ -169,7 +166,7 @@ def load_plugins() -> Registry:
                     _load_one(pm, reg, ep.name, ep.load)
         finally:
             _state.loading = False
-        _manager, _registry = pm, reg
+        _registry = reg
         return reg
 
 
@@ -191,9 +188,9 @@ def registry() -> Registry:
 
 def reset_plugins() -> None:
     """Forget loaded plugins (tests use this after changing the environment)."""
-    global _registry, _manager
+    global _registry
     with _lock:
-        _registry, _manager = None, None
+        _registry = None
 
 
 def list_plugins() -> list[PluginInfo]:

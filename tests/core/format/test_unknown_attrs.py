@@ -16,7 +16,8 @@ def _model(**attrs):
 
 
 def test_misspelled_option_is_an_error_naming_the_valid_ones():
-    with pytest.raises(sl.InvalidModelError, match="ADD has no attribute fused_activation_function"):
+    expected = "ADD has no attribute fused_activation_function"
+    with pytest.raises(sl.InvalidModelError, match=expected):
         sl.write_model(_model(fused_activation_function="RELU"))
     with pytest.raises(sl.InvalidModelError, match="its attributes: .*fused_activation"):
         sl.write_model(_model(fused_activation_function="RELU"))
